@@ -1,0 +1,93 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The oldest aws-cdk-lib this library supports, and the one its tests run on.
+ *
+ * 2.221.0 is the first release whose own Lambda handlers (AwsCustomResource,
+ * S3 auto-delete, log retention, default-security-group restriction) use
+ * nodejs22.x or newer in every region, so nothing this construct deploys uses
+ * a runtime AWS no longer accepts for new functions. It also has
+ * `S3BucketOrigin.withOriginAccessControl` and PostgreSQL 17.6.
+ */
+const CDK_FLOOR = '2.221.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-django-fargate',
+  description:
+    'One AWS CDK construct for a production-shaped Django deployment: VPC, ALB, CloudFront + S3 static files, RDS PostgreSQL, SSM secrets and ECS Fargate with autoscaling.',
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'django', 'fargate', 'ecs', 'cloudfront', 'rds', 'postgresql'],
+  author: 'cdk-django-fargate contributors',
+  authorAddress: 'cdk-django-fargate@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk-django-fargate/cdk-django-fargate.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: CDK_FLOOR,
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~6.0.0',
+
+  // The development tsconfig lives at the top level, beside tsconfig.json.
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  // CI is `.ci/run` (see README.md); there is no GitHub automation here.
+  github: false,
+  release: false,
+  sampleCode: false,
+
+  publishToPypi: {
+    distName: 'cdk-django-fargate',
+    module: 'cdk_django_fargate',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkdjangofargate',
+    mavenGroupId: 'io.github.cdkdjangofargate',
+    mavenArtifactId: 'cdk-django-fargate',
+  },
+
+  devDeps: ['aws-cdk@^2'],
+
+  jestOptions: {
+    // Snapshots change only on purpose, with `npx projen test:update`.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Synthesis is CPU-bound; one worker per core.
+      maxWorkers: 2,
+    },
+  },
+
+});
+
+project.gitignore.exclude('cdk.out/', 'examples/**/cdk.out/', '*.tsbuildinfo');
+project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/');
+
+// Example apps and helper scripts are type-checked and linted with the tests.
+project.tsconfigDev.addInclude('examples/**/*.ts');
+project.eslint?.addLintPattern('examples');
+
+// The main job: synthesize the example Django environment, no AWS account needed.
+const env = {
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_REGION: 'us-east-1',
+  CDK_DISABLE_VERSION_CHECK: 'true',
+};
+project.addTask('synth:example', {
+  description: 'Synthesize the example Django environment (examples/app) into examples/app/cdk.out',
+  cwd: 'examples/app',
+  env,
+  exec: 'cdk synth --quiet --no-notices --no-version-reporting --ci',
+});
+
+// Fails when a build left generated files (package.json, API.md, ...) different
+// from what is committed: run `npx projen build` and commit the result.
+project.addTask('check:clean', {
+  description: 'Fail if generated files differ from the committed ones',
+  exec: 'test -z "$(git status --porcelain)" || { git status --porcelain; git --no-pager diff; echo "generated files are out of date: run npx projen build and commit"; exit 1; }',
+});
+
+project.synth();

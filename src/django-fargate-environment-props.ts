@@ -1,0 +1,39 @@
+import type { DatabaseOptions } from './options/database-options';
+import type { DistributionOptions } from './options/distribution-options';
+import type { NetworkOptions } from './options/network-options';
+import type { ParameterNames } from './options/parameter-names';
+import type { RegistryOptions } from './options/registry-options';
+import type { ServiceOptions } from './options/service-options';
+
+/**
+ * Properties of a `DjangoFargateEnvironment`.
+ *
+ * Flat, with related props sharing a prefix; each group is documented on the
+ * interface it comes from.
+ */
+export interface DjangoFargateEnvironmentProps
+  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, DatabaseOptions {
+  /**
+   * Name of the project, e.g. `team-task`.
+   *
+   * Letters, digits and hyphens, starting and ending with a letter or digit,
+   * at most 32 characters. It prefixes the SSM parameter names, names the ECR
+   * repository (lower-cased) and is set as the `Project` tag.
+   */
+  readonly project: string;
+
+  /**
+   * Name of the environment, e.g. `production` or `staging`.
+   *
+   * Same rules as `project`. Part of the SSM parameter names and the ECR
+   * repository name, and set as the `Environment` tag.
+   */
+  readonly environment: string;
+
+  /**
+   * Suffixes of the SSM parameters to read; the full name is `${project}-${environment}_${suffix}`.
+   *
+   * @default - `postgres_db`, `database_username`, `database_password`, `django_secret_key`
+   */
+  readonly parameterNames?: ParameterNames;
+}

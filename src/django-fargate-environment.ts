@@ -1,0 +1,198 @@
+import {
+  CfnOutput,
+  Tags,
+  aws_cloudfront as cloudfront,
+  aws_ec2 as ec2,
+  aws_ecr as ecr,
+  aws_ecs as ecs,
+  aws_elasticloadbalancingv2 as elbv2,
+  aws_logs as logs,
+  aws_rds as rds,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { DjangoFargateEnvironmentProps } from './django-fargate-environment-props';
+import { Database } from './private/database';
+import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT } from './private/defaults';
+import { LoadBalancer } from './private/load-balancer';
+import { Network } from './private/network';
+import { Registry } from './private/registry';
+import { SecurityGroups } from './private/security-groups';
+import { Service } from './private/service';
+import { StaticFiles } from './private/static-files';
+import { DEFAULT_SECRET_PARAMETERS, validateProps } from './private/validation';
+
+/**
+ * A complete home for a containerised Django application on AWS.
+ *
+ * Creates a VPC (or uses yours), an ECR repository, a private static-files
+ * bucket behind CloudFront, an internet-facing Application Load Balancer, a
+ * private encrypted RDS PostgreSQL database and an ECS Fargate service with
+ * CPU autoscaling. Secrets stay in SSM Parameter Store, created by you as
+ * `${project}-${environment}_${suffix}`; the construct only references them.
+ *
+ * @example
+ * new DjangoFargateEnvironment(this, 'Production', {
+ *   project: 'team-task',
+ *   environment: 'production',
+ * });
+ */
+export class DjangoFargateEnvironment extends Construct {
+  /** The VPC everything runs in. */
+  public readonly vpc: ec2.IVpc;
+  /** Security group of the load balancer: 80 and 443 from anywhere. */
+  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+  /** Security group of the service's tasks: the container port from the load balancer only. */
+  public readonly serviceSecurityGroup: ec2.SecurityGroup;
+  /** Security group of the database: 5432 from the service only. */
+  public readonly databaseSecurityGroup: ec2.SecurityGroup;
+  /** The ECR repository to push the application image to. */
+  public readonly repository: ecr.Repository;
+  /** The bucket `collectstatic` writes to, served by CloudFront under `/static/`. */
+  public readonly staticBucket: s3.Bucket;
+  /** The CloudFront distribution in front of the whole site. */
+  public readonly distribution: cloudfront.Distribution;
+  /** The internet-facing Application Load Balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The HTTP (port 80) listener of the load balancer. */
+  public readonly httpListener: elbv2.ApplicationListener;
+  /**
+   * The HTTPS (port 443) listener of the load balancer.
+   *
+   * @default - none, when no `certificate` is given
+   */
+  public readonly httpsListener?: elbv2.ApplicationListener;
+  /** The IP target group the service's tasks register in. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The RDS PostgreSQL instance. */
+  public readonly database: rds.DatabaseInstance;
+  /** The ECS cluster. */
+  public readonly cluster: ecs.Cluster;
+  /** The Fargate task definition of the Django service. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The Django container of the task definition. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The ECS Fargate service. */
+  public readonly service: ecs.FargateService;
+  /** The log group the container logs to. */
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: DjangoFargateEnvironmentProps) {
+    super(scope, id);
+    const { lifecyclePolicy } = validateProps(this, props);
+
+    const prefix = `${props.project}-${props.environment}`;
+    const parameterName = (suffix: string) => `${prefix}_${suffix}`;
+    const names = { ...DEFAULTS.parameterNames, ...props.parameterNames };
+    const containerPort = props.containerPort ?? DEFAULTS.containerPort;
+
+    this.vpc = props.vpc ?? new Network(this, 'Network', {
+      vpcCidr: props.vpcCidr ?? DEFAULTS.vpcCidr,
+      publicSubnetCidrs: props.publicSubnetCidrs ?? DEFAULTS.publicSubnetCidrs,
+      privateSubnetCidrs: props.privateSubnetCidrs ?? DEFAULTS.privateSubnetCidrs,
+      natGateways: props.natGateways ?? DEFAULTS.natGateways,
+    });
+
+    const securityGroups = new SecurityGroups(this, 'SecurityGroups', { vpc: this.vpc, containerPort });
+    this.loadBalancerSecurityGroup = securityGroups.loadBalancer;
+    this.serviceSecurityGroup = securityGroups.service;
+    this.databaseSecurityGroup = securityGroups.database;
+
+    this.repository = new Registry(this, 'Registry', {
+      repositoryName: prefix.toLowerCase(),
+      lifecyclePolicy,
+    }).repository;
+
+    const lb = new LoadBalancer(this, 'LoadBalancer', {
+      vpc: this.vpc,
+      securityGroup: this.loadBalancerSecurityGroup,
+      containerPort,
+      healthCheckPath: props.healthCheckPath ?? DEFAULTS.healthCheckPath,
+      certificate: props.certificate,
+    });
+    this.loadBalancer = lb.loadBalancer;
+    this.targetGroup = lb.targetGroup;
+    this.httpListener = lb.httpListener;
+    this.httpsListener = lb.httpsListener;
+
+    const staticFiles = new StaticFiles(this, 'StaticFiles', {
+      loadBalancer: this.loadBalancer,
+      priceClass: props.priceClass ?? DEFAULTS.priceClass,
+      certificate: props.cloudFrontCertificate ?? props.certificate,
+      domainNames: props.domainNames,
+    });
+    this.staticBucket = staticFiles.bucket;
+    this.distribution = staticFiles.distribution;
+
+    this.database = new Database(this, 'Database', {
+      vpc: this.vpc,
+      securityGroup: this.databaseSecurityGroup,
+      databaseNameParameter: parameterName(names.databaseName),
+      usernameParameter: parameterName(names.databaseUsername),
+      passwordParameter: parameterName(names.databasePassword),
+      multiAz: props.databaseMultiAz ?? DEFAULTS.databaseMultiAz,
+      backupRetention: props.databaseBackupRetention ?? DEFAULTS.databaseBackupRetention,
+      instanceType: props.databaseInstanceType ?? DEFAULTS.databaseInstanceType,
+      allocatedStorageGiB: props.databaseAllocatedStorageGiB ?? DEFAULTS.databaseAllocatedStorageGiB,
+      maxAllocatedStorageGiB: props.databaseMaxAllocatedStorageGiB ?? DEFAULTS.databaseMaxAllocatedStorageGiB,
+    }).instance;
+
+    const secretParameters: { [name: string]: string } = {};
+    for (const [variable, key] of Object.entries(DEFAULT_SECRET_PARAMETERS)) {
+      secretParameters[variable] = parameterName(names[key]);
+    }
+    for (const [variable, suffix] of Object.entries(props.containerSecrets ?? {})) {
+      secretParameters[variable] = parameterName(suffix);
+    }
+
+    const service = new Service(this, 'Service', {
+      vpc: this.vpc,
+      securityGroup: this.serviceSecurityGroup,
+      targetGroup: this.targetGroup,
+      staticBucket: this.staticBucket,
+      image: props.image ?? ecs.ContainerImage.fromEcrRepository(this.repository, props.imageTag ?? DEFAULTS.imageTag),
+      containerName: DEFAULTS.containerName,
+      containerPort,
+      cpu: props.cpu ?? DEFAULTS.cpu,
+      memoryLimitMiB: props.memoryLimitMiB ?? DEFAULTS.memoryLimitMiB,
+      minCapacity: props.minCapacity ?? DEFAULTS.minCapacity,
+      maxCapacity: props.maxCapacity ?? DEFAULTS.maxCapacity,
+      targetCpuUtilizationPercent: props.targetCpuUtilizationPercent ?? DEFAULTS.targetCpuUtilizationPercent,
+      logRetention: props.logRetention ?? DEFAULTS.logRetention,
+      environment: {
+        ...DEFAULT_CONTAINER_ENVIRONMENT,
+        DATABASE_HOST: this.database.dbInstanceEndpointAddress,
+        DATABASE_PORT: this.database.dbInstanceEndpointPort,
+        AWS_STORAGE_BUCKET_NAME: this.staticBucket.bucketName,
+        ...props.containerEnvironment,
+      },
+      secretParameters,
+    });
+    this.cluster = service.cluster;
+    this.taskDefinition = service.taskDefinition;
+    this.container = service.container;
+    this.service = service.service;
+    this.logGroup = service.logGroup;
+
+    Tags.of(this).add('Project', props.project);
+    Tags.of(this).add('Environment', props.environment);
+
+    const siteDomain = props.domainNames?.[0] ?? this.distribution.distributionDomainName;
+    new CfnOutput(this, 'SiteUrl', {
+      description: 'URL of the site (CloudFront)',
+      value: `https://${siteDomain}`,
+    });
+    new CfnOutput(this, 'RepositoryUri', {
+      description: 'ECR repository to push the Django image to',
+      value: this.repository.repositoryUri,
+    });
+    new CfnOutput(this, 'LoadBalancerDnsName', {
+      description: 'DNS name of the load balancer (CloudFront\'s origin)',
+      value: this.loadBalancer.loadBalancerDnsName,
+    });
+    new CfnOutput(this, 'DatabaseEndpoint', {
+      description: 'Host and port of the PostgreSQL database (private)',
+      value: `${this.database.dbInstanceEndpointAddress}:${this.database.dbInstanceEndpointPort}`,
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import type { aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
+
+/**
+ * The Django container and the ECS Fargate service that runs it.
+ */
+export interface ServiceOptions {
+  /**
+   * The container image to run.
+   *
+   * @default - this environment's ECR repository at `imageTag`
+   */
+  readonly image?: ecs.ContainerImage;
+
+  /**
+   * Tag of the image in this environment's ECR repository. Ignored when `image` is set.
+   *
+   * The repository's tags are immutable, so a tag can be pushed only once:
+   * push each release under a new tag (a version or commit id) and deploy
+   * with that tag.
+   *
+   * @default 'latest'
+   */
+  readonly imageTag?: string;
+
+  /**
+   * Port the container listens on (gunicorn's bind port); the target group sends traffic there.
+   *
+   * @default 8000
+   */
+  readonly containerPort?: number;
+
+  /**
+   * CPU units of the task (1024 = 1 vCPU). Must form a pair Fargate offers with `memoryLimitMiB`.
+   *
+   * @default 256
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of the task in MiB. Must form a pair Fargate offers with `cpu`.
+   *
+   * @default 512
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Fewest tasks autoscaling keeps running; also the number started when the service is created.
+   *
+   * The template sets no desired count, so a redeploy keeps the number of
+   * tasks autoscaling chose.
+   *
+   * @default 2
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * Most tasks autoscaling may run.
+   *
+   * @default 3
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * Average CPU utilization (percent) that target-tracking autoscaling aims for, from 1 to 100.
+   *
+   * @default 70
+   */
+  readonly targetCpuUtilizationPercent?: number;
+
+  /**
+   * Extra environment variables for the container, merged over the defaults.
+   *
+   * The defaults are `DEBUG=False`, `DJANGO_ALLOWED_HOSTS=*`,
+   * `DEVELOPMENT_MODE=False`, `DATABASE_HOST`, `DATABASE_PORT` and
+   * `AWS_STORAGE_BUCKET_NAME`; an entry here with the same name wins. A name
+   * may not also be a secret.
+   *
+   * @default - the defaults only
+   */
+  readonly containerEnvironment?: { [name: string]: string };
+
+  /**
+   * Extra secrets for the container: environment variable name to SSM parameter suffix.
+   *
+   * `{ DATABASE_URL: 'database_url' }` injects the parameter
+   * `${project}-${environment}_database_url` as `DATABASE_URL`. The task's
+   * execution role may read exactly the parameters it injects.
+   *
+   * @default - the four default secrets only
+   */
+  readonly containerSecrets?: { [name: string]: string };
+
+  /**
+   * Path the load balancer's health check requests; must start with `/` and answer 200.
+   *
+   * @default '/'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * How long the container's log events are kept in CloudWatch Logs.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}

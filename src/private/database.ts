@@ -1,0 +1,113 @@
+import {
+  Duration,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_rds as rds,
+  custom_resources as cr,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+/** Props of the `Database` construct. */
+export interface DatabaseProps {
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** Full SSM parameter names of the database name, master user name and master password. */
+  readonly databaseNameParameter: string;
+  readonly usernameParameter: string;
+  readonly passwordParameter: string;
+  readonly multiAz: boolean;
+  readonly backupRetention: Duration;
+  readonly instanceType: ec2.InstanceType;
+  readonly allocatedStorageGiB: number;
+  readonly maxAllocatedStorageGiB: number;
+}
+
+/** The PostgreSQL engine: a full minor version, so upgrades happen on purpose. */
+export const POSTGRES_ENGINE = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_6 });
+
+/**
+ * The RDS PostgreSQL instance, private and encrypted, with credentials read
+ * from SSM Parameter Store at deployment.
+ */
+export class Database extends Construct {
+  public readonly instance: rds.DatabaseInstance;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+
+    // CloudFormation resolves `ssm-secure` references for MasterUserPassword
+    // but not for MasterUsername or DBName, and `{{resolve:ssm:...}}` refuses
+    // SecureStrings. So the user name and database name are read at
+    // deployment by a custom resource (decrypting, with its logs hiding the
+    // response); the password stays a dynamic reference.
+    const username = this.readParameter('MasterUsername', props.usernameParameter);
+    const databaseName = this.readParameter('DatabaseName', props.databaseNameParameter);
+
+    const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
+      engine: POSTGRES_ENGINE,
+      description: 'Django PostgreSQL parameters',
+      parameters: {
+        // Only TLS connections; psycopg's default sslmode=prefer complies.
+        'rds.force_ssl': '1',
+      },
+    });
+
+    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+      engine: POSTGRES_ENGINE,
+      instanceType: props.instanceType,
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      subnetGroup: new rds.SubnetGroup(this, 'SubnetGroup', {
+        vpc: props.vpc,
+        description: 'Private subnets of the Django database',
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      securityGroups: [props.securityGroup],
+      publiclyAccessible: false,
+      multiAz: props.multiAz,
+      storageEncrypted: true,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: props.allocatedStorageGiB,
+      maxAllocatedStorage: props.maxAllocatedStorageGiB,
+      backupRetention: props.backupRetention,
+      preferredBackupWindow: '02:00-03:00',
+      preferredMaintenanceWindow: 'Sun:00:00-Sun:02:00',
+      autoMinorVersionUpgrade: true,
+      parameterGroup,
+      databaseName,
+      credentials: rds.Credentials.fromPassword(username, SecretValue.ssmSecure(props.passwordParameter)),
+      copyTagsToSnapshot: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+    });
+  }
+
+  /** A deploy-time read of a (possibly SecureString) parameter; its value never enters the template. */
+  private readParameter(id: string, parameterName: string): string {
+    const parameterArn = Stack.of(this).formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: parameterName,
+    });
+    const call: cr.AwsSdkCall = {
+      service: 'SSM',
+      action: 'GetParameter',
+      parameters: { Name: parameterName, WithDecryption: true },
+      physicalResourceId: cr.PhysicalResourceId.of(parameterName),
+      outputPaths: ['Parameter.Value'],
+      logging: cr.Logging.withDataHidden(),
+    };
+    const reader = new cr.AwsCustomResource(this, id, {
+      onCreate: call,
+      onUpdate: call,
+      installLatestAwsSdk: false,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn] }),
+      ]),
+    });
+    return reader.getResponseField('Parameter.Value');
+  }
+}

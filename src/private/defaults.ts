@@ -1,0 +1,39 @@
+import { Duration, aws_cloudfront as cloudfront, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
+
+/** The defaults of DESIGN.md, in one place; props docs repeat them as `@default`. */
+export const DEFAULTS = {
+  vpcCidr: '192.168.0.0/16',
+  privateSubnetCidrs: ['192.168.1.0/24', '192.168.2.0/24'],
+  publicSubnetCidrs: ['192.168.3.0/24', '192.168.4.0/24'],
+  natGateways: 1,
+  maxImageCount: 15,
+  priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+  imageTag: 'latest',
+  containerName: 'django-app',
+  containerPort: 8000,
+  cpu: 256,
+  memoryLimitMiB: 512,
+  minCapacity: 2,
+  maxCapacity: 3,
+  targetCpuUtilizationPercent: 70,
+  healthCheckPath: '/',
+  logRetention: logs.RetentionDays.ONE_MONTH,
+  databaseMultiAz: false,
+  databaseBackupRetention: Duration.days(7),
+  databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+  databaseAllocatedStorageGiB: 20,
+  databaseMaxAllocatedStorageGiB: 100,
+  parameterNames: {
+    databaseName: 'postgres_db',
+    databaseUsername: 'database_username',
+    databasePassword: 'database_password',
+    djangoSecretKey: 'django_secret_key',
+  },
+} as const;
+
+/** Environment variables every container gets; `containerEnvironment` is merged over them. */
+export const DEFAULT_CONTAINER_ENVIRONMENT: { readonly [name: string]: string } = {
+  DEBUG: 'False',
+  DJANGO_ALLOWED_HOSTS: '*',
+  DEVELOPMENT_MODE: 'False',
+};

@@ -1,0 +1,88 @@
+import {
+  Duration,
+  RemovalPolicy,
+  aws_certificatemanager as acm,
+  aws_cloudfront as cloudfront,
+  aws_cloudfront_origins as origins,
+  aws_elasticloadbalancingv2 as elbv2,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+/** Props of the `StaticFiles` construct. */
+export interface StaticFilesProps {
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  readonly priceClass: cloudfront.PriceClass;
+  readonly certificate?: acm.ICertificate;
+  readonly domainNames?: string[];
+}
+
+/** Path pattern CloudFront sends to the bucket; Django's `STATIC_URL` must be `/static/`. */
+export const STATIC_PATH_PATTERN = '/static/*';
+
+/**
+ * The static-files bucket and the CloudFront distribution in front of the
+ * whole site: `/static/*` from the bucket, everything else from the ALB.
+ */
+export class StaticFiles extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly distribution: cloudfront.Distribution;
+
+  constructor(scope: Construct, id: string, props: StaticFilesProps) {
+    super(scope, id);
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Dynamic pages: nothing cached, everything the viewer sent forwarded.
+    // CloudFront-Forwarded-Proto tells Django the viewer used HTTPS although
+    // CloudFront reaches the ALB over HTTP (SECURE_PROXY_SSL_HEADER).
+    const forwardEverything = new cloudfront.OriginRequestPolicy(this, 'ForwardEverything', {
+      comment: 'Django pages: all viewer headers, cookies and query strings, plus the viewer protocol',
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.all('CloudFront-Forwarded-Proto', 'CloudFront-Viewer-Address'),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.all(),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
+    });
+
+    const useCertificate = props.certificate && props.domainNames && props.domainNames.length > 0;
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Django site: /static/* from S3, everything else from the load balancer',
+      priceClass: props.priceClass,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      domainNames: useCertificate ? props.domainNames : undefined,
+      certificate: useCertificate ? props.certificate : undefined,
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      sslSupportMethod: cloudfront.SSLMethod.SNI,
+      defaultBehavior: {
+        // The ALB's certificate does not cover its own DNS name, so CloudFront
+        // reaches it over HTTP; viewers are redirected to HTTPS at the edge.
+        origin: new origins.LoadBalancerV2Origin(props.loadBalancer, {
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+          readTimeout: Duration.seconds(60),
+        }),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: forwardEverything,
+        compress: true,
+      },
+      // Additional behaviors are matched before the default one, so /static/*
+      // really reaches the bucket.
+      additionalBehaviors: {
+        [STATIC_PATH_PATTERN]: {
+          origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          compress: true,
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,286 @@
+import { Duration, Stack, Token, aws_certificatemanager as acm } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Block } from './cidr';
+import { DEFAULTS } from './defaults';
+import { FARGATE_CPU_VALUES, describeMemoryChoices, fargateMemoryFor } from './fargate-sizes';
+import { defaultLifecyclePolicy, loadLifecyclePolicyFile, type LifecyclePolicyDocument } from './lifecycle-policy';
+import type { DjangoFargateEnvironmentProps } from '../django-fargate-environment-props';
+
+/** What validation derives from the props besides the verdict. */
+export interface ValidatedInput {
+  /** The ECR lifecycle policy to apply: from `lifecyclePolicyFile`, or the default one. */
+  readonly lifecyclePolicy: LifecyclePolicyDocument;
+}
+
+const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
+const PARAMETER_SUFFIX = /^[A-Za-z0-9_.-]{1,128}$/;
+const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/;
+const DOMAIN_NAME = /^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
+
+/** The secrets every container gets, by environment variable, as `parameterNames` keys. */
+export const DEFAULT_SECRET_PARAMETERS = {
+  DATABASE_NAME: 'databaseName',
+  DATABASE_USER: 'databaseUsername',
+  DATABASE_PASSWORD: 'databasePassword',
+  DJANGO_SECRET_KEY: 'djangoSecretKey',
+} as const;
+
+function known(value: unknown): boolean {
+  return value !== undefined && !Token.isUnresolved(value);
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/**
+ * Checks every prop of a `DjangoFargateEnvironment` before anything is created.
+ *
+ * Unresolved tokens are skipped. All problems are gathered and thrown as one
+ * `Error`, each naming the prop as written, the value received and what would
+ * be valid.
+ */
+export function validateProps(scope: Construct, props: DjangoFargateEnvironmentProps): ValidatedInput {
+  const problems: string[] = [];
+  const add = (p: string) => problems.push(p);
+
+  checkNames(props, add);
+  checkNetwork(props, add);
+  checkCertificates(scope, props, add);
+  checkService(props, add);
+  checkDatabase(props, add);
+  const lifecyclePolicy = checkRegistry(props, add);
+
+  if (problems.length > 0) {
+    throw new Error(
+      `Invalid DjangoFargateEnvironment props at ${scope.node.path} (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n` +
+      problems.map((p) => `  - ${p}`).join('\n'),
+    );
+  }
+  return { lifecyclePolicy: lifecyclePolicy! };
+}
+
+function checkNames(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  for (const prop of ['project', 'environment'] as const) {
+    const value = props[prop];
+    if (!known(value)) continue;
+    if (!NAME.test(value)) {
+      add(`\`${prop}\` (${show(value)}) must be 1-32 letters, digits or hyphens, starting and ending with a letter or digit: it forms SSM parameter names and the ECR repository name, e.g. 'team-task'`);
+    }
+  }
+  if (known(props.project) && /^(aws|ssm)/i.test(props.project)) {
+    add(`\`project\` (${show(props.project)}) must not start with "aws" or "ssm": SSM reserves parameter names with those prefixes`);
+  }
+
+  for (const [key, suffix] of Object.entries(props.parameterNames ?? {})) {
+    if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
+      add(`\`parameterNames.${key}\` (${show(suffix)}) must be 1-128 letters, digits, '_', '.' or '-': it is the suffix of an SSM parameter name`);
+    }
+  }
+  const secrets = props.containerSecrets ?? {};
+  for (const [name, suffix] of Object.entries(secrets)) {
+    if (!ENV_VAR.test(name)) {
+      add(`\`containerSecrets\` key ${show(name)} is not a valid environment variable name: use letters, digits and '_', not starting with a digit`);
+    }
+    if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
+      add(`\`containerSecrets.${name}\` (${show(suffix)}) must be an SSM parameter suffix of 1-128 letters, digits, '_', '.' or '-'`);
+    }
+  }
+  for (const name of Object.keys(props.containerEnvironment ?? {})) {
+    if (!ENV_VAR.test(name)) {
+      add(`\`containerEnvironment\` key ${show(name)} is not a valid environment variable name: use letters, digits and '_', not starting with a digit`);
+    }
+    if (name in secrets || name in DEFAULT_SECRET_PARAMETERS) {
+      add(`\`containerEnvironment.${name}\` is also a secret of the container: a variable is either plain or secret, so remove it from one of \`containerEnvironment\` and \`containerSecrets\``);
+    }
+  }
+}
+
+function checkNetwork(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  if (props.vpc) {
+    const clashing = (['vpcCidr', 'publicSubnetCidrs', 'privateSubnetCidrs', 'natGateways'] as const)
+      .filter((p) => props[p] !== undefined);
+    if (clashing.length > 0) {
+      add(`\`vpc\` cannot be combined with ${clashing.map((p) => `\`${p}\``).join(', ')}: those describe a new VPC; remove them or remove \`vpc\``);
+    }
+    const pub = props.vpc.publicSubnets.length;
+    const priv = props.vpc.privateSubnets.length;
+    if (pub < 2) add(`\`vpc\` has ${pub} public subnet(s): the load balancer needs at least 2, in two Availability Zones`);
+    if (priv < 2) add(`\`vpc\` has ${priv} private subnet(s) with egress: the service and the database need at least 2, in two Availability Zones`);
+    return;
+  }
+
+  const vpcCidrText = props.vpcCidr ?? DEFAULTS.vpcCidr;
+  const vpcBlock = parseCidr(vpcCidrText);
+  if (!vpcBlock) {
+    add(`\`vpcCidr\` (${show(vpcCidrText)}) is not an IPv4 CIDR block with its host bits zero, e.g. '10.0.0.0/16'`);
+  } else if (vpcBlock.prefix < 16 || vpcBlock.prefix > 28) {
+    add(`\`vpcCidr\` (${show(vpcCidrText)}) has a /${vpcBlock.prefix} prefix: a VPC block must be between /16 and /28`);
+  }
+
+  const seen: { prop: string; block: Ipv4Block }[] = [];
+  const checkList = (prop: 'publicSubnetCidrs' | 'privateSubnetCidrs', cidrs: readonly string[], purpose: string) => {
+    if (cidrs.length < 2) {
+      add(`\`${prop}\` (${show(cidrs)}) has ${cidrs.length} entr${cidrs.length === 1 ? 'y' : 'ies'}: at least 2 are needed (${purpose})`);
+    }
+    for (const cidr of cidrs) {
+      const block = parseCidr(cidr);
+      if (!block) {
+        add(`\`${prop}\` entry ${show(cidr)} is not an IPv4 CIDR block with its host bits zero, e.g. '192.168.1.0/24'`);
+        continue;
+      }
+      if (block.prefix > 28) {
+        add(`\`${prop}\` entry ${show(cidr)} is smaller than /28, the smallest subnet EC2 allows`);
+      }
+      if (vpcBlock && !cidrContains(vpcBlock, block)) {
+        add(`\`${prop}\` entry ${show(cidr)} lies outside \`vpcCidr\` (${show(vpcBlock.text)}): choose a block inside it`);
+      }
+      for (const other of seen) {
+        if (cidrsOverlap(other.block, block)) {
+          add(`\`${prop}\` entry ${show(cidr)} overlaps ${show(other.block.text)} of \`${other.prop}\`: subnets must not share addresses`);
+        }
+      }
+      seen.push({ prop, block });
+    }
+  };
+  const publicCidrs = props.publicSubnetCidrs ?? DEFAULTS.publicSubnetCidrs;
+  checkList('publicSubnetCidrs', publicCidrs, 'the load balancer spans two Availability Zones');
+  checkList('privateSubnetCidrs', props.privateSubnetCidrs ?? DEFAULTS.privateSubnetCidrs, 'the database subnet group spans two Availability Zones');
+
+  const nat = props.natGateways;
+  if (known(nat) && (!Number.isInteger(nat) || nat! < 1 || nat! > publicCidrs.length)) {
+    add(`\`natGateways\` (${nat}) must be an integer from 1 to the number of public subnets (${publicCidrs.length}): the service needs egress to pull its image and read its parameters`);
+  }
+}
+
+/** The region of a certificate, from its ARN or the stack that holds it; undefined when unknown. */
+function certificateRegion(cert: acm.ICertificate): string | undefined {
+  const arn = cert.certificateArn;
+  if (!Token.isUnresolved(arn)) return ACM_ARN.exec(arn)?.[1];
+  const region = cert.env.region;
+  return Token.isUnresolved(region) ? undefined : region;
+}
+
+function checkCertificates(scope: Construct, props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const stackRegion = Stack.of(scope).region;
+  for (const prop of ['certificate', 'cloudFrontCertificate'] as const) {
+    const arn = props[prop]?.certificateArn;
+    if (known(arn) && !ACM_ARN.test(arn!)) {
+      add(`\`${prop}\` has ARN ${show(arn)}, which is not an ACM certificate ARN: expected arn:aws:acm:<region>:<account>:certificate/<id>`);
+    }
+  }
+
+  const albRegion = props.certificate && certificateRegion(props.certificate);
+  if (albRegion && !Token.isUnresolved(stackRegion) && albRegion !== stackRegion) {
+    add(`\`certificate\` is in ${albRegion} but the stack deploys to ${stackRegion}: the load balancer needs a certificate from its own region`);
+  }
+
+  const cfCert = props.cloudFrontCertificate;
+  const cfRegion = cfCert && certificateRegion(cfCert);
+  if (cfRegion && cfRegion !== CLOUDFRONT_CERTIFICATE_REGION) {
+    add(`\`cloudFrontCertificate\` is in ${cfRegion}: CloudFront only uses certificates from us-east-1; request or import one there`);
+  }
+  const domainNames = props.domainNames;
+  if (cfCert && !(domainNames && domainNames.length)) {
+    add('`cloudFrontCertificate` is set without `domainNames`: CloudFront serves a custom certificate only for its aliases; add `domainNames` or remove it');
+  }
+  if (domainNames !== undefined) {
+    if (domainNames.length === 0) add('`domainNames` is an empty list: give at least one name or leave it unset');
+    for (const name of domainNames) {
+      if (known(name) && !DOMAIN_NAME.test(name)) {
+        add(`\`domainNames\` entry ${show(name)} is not a lower-case domain name such as 'www.example.com'`);
+      }
+    }
+    if (domainNames.length && !cfCert) {
+      if (!props.certificate) {
+        add(`\`domainNames\` (${show(domainNames)}) need a certificate: set \`cloudFrontCertificate\` (us-east-1), or \`certificate\` if it is in us-east-1`);
+      } else if (albRegion && albRegion !== CLOUDFRONT_CERTIFICATE_REGION) {
+        add(`\`domainNames\` (${show(domainNames)}) need a us-east-1 certificate for CloudFront, but \`certificate\` is in ${albRegion}: set \`cloudFrontCertificate\``);
+      }
+    }
+  }
+}
+
+function checkService(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const port = props.containerPort;
+  if (known(port) && (!Number.isInteger(port) || port! < 1 || port! > 65535)) {
+    add(`\`containerPort\` (${port}) must be an integer port from 1 to 65535`);
+  }
+
+  const cpu = props.cpu ?? DEFAULTS.cpu;
+  const memory = props.memoryLimitMiB ?? DEFAULTS.memoryLimitMiB;
+  if (known(cpu) && known(memory)) {
+    const choices = fargateMemoryFor(cpu);
+    if (choices.length === 0) {
+      add(`\`cpu\` (${cpu}) is not a Fargate CPU value: choose one of ${FARGATE_CPU_VALUES.join(', ')}`);
+    } else if (!choices.includes(memory)) {
+      add(`\`memoryLimitMiB\` (${memory}) is not offered by Fargate with \`cpu\` ${cpu}: choose ${describeMemoryChoices(choices)}`);
+    }
+  }
+
+  const min = props.minCapacity ?? DEFAULTS.minCapacity;
+  const max = props.maxCapacity ?? DEFAULTS.maxCapacity;
+  if (known(min) && (!Number.isInteger(min) || min < 1)) {
+    add(`\`minCapacity\` (${min}) must be an integer of 1 or more: with no task running, nothing serves requests and CPU autoscaling never starts one`);
+  }
+  if (known(max) && (!Number.isInteger(max) || max < 1)) {
+    add(`\`maxCapacity\` (${max}) must be an integer of 1 or more`);
+  }
+  if (known(min) && known(max) && min > max) {
+    add(`\`minCapacity\` (${min}) must not exceed \`maxCapacity\` (${max}): raise maxCapacity or lower minCapacity`);
+  }
+  const target = props.targetCpuUtilizationPercent;
+  if (known(target) && (target! <= 0 || target! > 100)) {
+    add(`\`targetCpuUtilizationPercent\` (${target}) must be a percentage above 0 and at most 100`);
+  }
+
+  const path = props.healthCheckPath;
+  if (known(path) && !path!.startsWith('/')) {
+    add(`\`healthCheckPath\` (${show(path)}) must start with '/', e.g. '/health/'`);
+  }
+  const tag = props.imageTag;
+  if (known(tag) && !IMAGE_TAG.test(tag!)) {
+    add(`\`imageTag\` (${show(tag)}) is not a valid image tag: up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'`);
+  }
+  if (props.image && tag !== undefined) {
+    add('`imageTag` is set together with `image`: the tag selects an image in this environment\'s repository; remove one of them');
+  }
+}
+
+function checkDatabase(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const retention: Duration | undefined = props.databaseBackupRetention;
+  if (retention && !retention.isUnresolved()) {
+    const days = retention.toHours() / 24;
+    if (!Number.isInteger(days) || days < 1 || days > 35) {
+      add(`\`databaseBackupRetention\` (${retention.toHumanString()}) must be a whole number of days from 1 to 35: automated backups cannot be turned off here`);
+    }
+  }
+  const allocated = props.databaseAllocatedStorageGiB ?? DEFAULTS.databaseAllocatedStorageGiB;
+  const maxAllocated = props.databaseMaxAllocatedStorageGiB ?? DEFAULTS.databaseMaxAllocatedStorageGiB;
+  if (known(allocated) && (!Number.isInteger(allocated) || allocated < 20 || allocated > 65536)) {
+    add(`\`databaseAllocatedStorageGiB\` (${allocated}) must be an integer from 20 to 65536 (gp2/gp3 PostgreSQL limits)`);
+  } else if (known(allocated) && known(maxAllocated) && maxAllocated < Math.ceil(allocated * 1.1)) {
+    add(`\`databaseMaxAllocatedStorageGiB\` (${maxAllocated}) must be at least 10 % above \`databaseAllocatedStorageGiB\` (${allocated}), i.e. ${Math.ceil(allocated * 1.1)} or more, for storage autoscaling`);
+  }
+}
+
+function checkRegistry(props: DjangoFargateEnvironmentProps, add: (p: string) => void): LifecyclePolicyDocument | undefined {
+  const max = props.maxImageCount;
+  if (props.lifecyclePolicyFile !== undefined && max !== undefined) {
+    add(`\`lifecyclePolicyFile\` (${show(props.lifecyclePolicyFile)}) and \`maxImageCount\` (${max}) cannot both be set: \`maxImageCount\` only shapes the default policy; put the limit in the file or drop the file`);
+    return undefined;
+  }
+  if (props.lifecyclePolicyFile !== undefined) {
+    const loaded = loadLifecyclePolicyFile(props.lifecyclePolicyFile);
+    loaded.problems.forEach(add);
+    return loaded.policy;
+  }
+  if (known(max) && (!Number.isInteger(max) || max! < 1 || max! > 10000)) {
+    add(`\`maxImageCount\` (${max}) must be an integer from 1 to 10000`);
+    return undefined;
+  }
+  return defaultLifecyclePolicy(max ?? DEFAULTS.maxImageCount);
+}
