@@ -49,6 +49,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: ['aws-cdk@^2'],
 
+  // Lint every TypeScript file against the development tsconfig, which
+  // includes src, test and examples (jsii's tsconfig.json covers src only).
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
+
   jestOptions: {
     // Snapshots change only on purpose, with `npx projen test:update`.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -66,7 +75,7 @@ project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/');
 
 // Example apps and helper scripts are type-checked and linted with the tests.
 project.tsconfigDev.addInclude('examples/**/*.ts');
-project.eslint?.addLintPattern('examples');
+project.tsconfigDev.addInclude('.projenrc.ts');
 
 // The main job: synthesize the example Django environment, no AWS account needed.
 const env = {

@@ -19,7 +19,6 @@ export class Registry extends Construct {
       repositoryName: props.repositoryName,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       imageScanOnPush: true,
-      encryption: ecr.RepositoryEncryption.AES_256,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // The policy is stored as given (a file in ECR's own format, or the

@@ -262,8 +262,12 @@ function checkDatabase(props: DjangoFargateEnvironmentProps, add: (p: string) =>
   const maxAllocated = props.databaseMaxAllocatedStorageGiB ?? DEFAULTS.databaseMaxAllocatedStorageGiB;
   if (known(allocated) && (!Number.isInteger(allocated) || allocated < 20 || allocated > 65536)) {
     add(`\`databaseAllocatedStorageGiB\` (${allocated}) must be an integer from 20 to 65536 (gp2/gp3 PostgreSQL limits)`);
-  } else if (known(allocated) && known(maxAllocated) && maxAllocated < Math.ceil(allocated * 1.1)) {
-    add(`\`databaseMaxAllocatedStorageGiB\` (${maxAllocated}) must be at least 10 % above \`databaseAllocatedStorageGiB\` (${allocated}), i.e. ${Math.ceil(allocated * 1.1)} or more, for storage autoscaling`);
+  } else if (known(allocated) && known(maxAllocated)) {
+    // Integer arithmetic: allocated * 1.1 is inexact in floating point.
+    const least = Math.ceil((allocated * 11) / 10);
+    if (maxAllocated < least) {
+      add(`\`databaseMaxAllocatedStorageGiB\` (${maxAllocated}) must be at least 10 % above \`databaseAllocatedStorageGiB\` (${allocated}), i.e. ${least} or more, for storage autoscaling`);
+    }
   }
 }
 

@@ -1,0 +1,30 @@
+import { synthesize } from './util';
+
+// Logical ids of stateful resources are API: changing one replaces the
+// resource on the next deployment (a new, empty database or bucket). If this
+// test fails, the change needs a migration note, not a new expectation.
+describe('logical ids of stateful resources', () => {
+  test('stay the same', () => {
+    const { template } = synthesize();
+    const idsOf = (type: string) => Object.keys(template.findResources(type));
+    expect({
+      database: idsOf('AWS::RDS::DBInstance'),
+      databaseSubnetGroup: idsOf('AWS::RDS::DBSubnetGroup'),
+      bucket: idsOf('AWS::S3::Bucket'),
+      repository: idsOf('AWS::ECR::Repository'),
+      logGroup: idsOf('AWS::Logs::LogGroup'),
+      vpc: idsOf('AWS::EC2::VPC'),
+      distribution: idsOf('AWS::CloudFront::Distribution'),
+      loadBalancer: idsOf('AWS::ElasticLoadBalancingV2::LoadBalancer'),
+    }).toEqual({
+      database: ['EnvDatabaseInstanceD9EED000'],
+      databaseSubnetGroup: ['EnvDatabaseSubnetGroup9CA4D2E2'],
+      bucket: ['EnvStaticFilesBucketD7A84ADA'],
+      repository: ['EnvRegistryRepositoryFA77A3E3'],
+      logGroup: ['EnvServiceLogGroup221E3160'],
+      vpc: ['EnvNetworkF02E3918'],
+      distribution: ['EnvStaticFilesDistributionF099B5C7'],
+      loadBalancer: ['EnvLoadBalancerC26E33AC'],
+    });
+  });
+});

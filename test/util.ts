@@ -1,0 +1,69 @@
+import { App, Stack, type StackProps, aws_ecs as ecs } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
+
+/** A concrete account and region, as a user's production stack would have. */
+export const FIXED_ENV = { account: '123456789012', region: 'eu-west-1' };
+
+/** The smallest valid props. */
+export const MINIMAL_PROPS: DjangoFargateEnvironmentProps = {
+  project: 'team-task',
+  environment: 'production',
+};
+
+/** A registry image, so nothing needs Docker or an asset. */
+export const REGISTRY_IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
+
+export interface Synthesized {
+  readonly stack: Stack;
+  readonly environment: DjangoFargateEnvironment;
+  readonly template: Template;
+}
+
+/**
+ * Creates a stack holding one DjangoFargateEnvironment and synthesizes it.
+ *
+ * @param props merged over MINIMAL_PROPS
+ * @param stackProps e.g. `{ env: FIXED_ENV }`; environment-agnostic by default
+ */
+export function synthesize(props: Partial<DjangoFargateEnvironmentProps> = {}, stackProps: StackProps = {}): Synthesized {
+  return synthesizeWith(() => props, stackProps);
+}
+
+/** Like `synthesize`, for props that need the stack (imported certificates, an existing VPC). */
+export function synthesizeWith(
+  makeProps: (stack: Stack) => Partial<DjangoFargateEnvironmentProps>,
+  stackProps: StackProps = {},
+): Synthesized {
+  const stack = newStack(stackProps);
+  const environment = new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...makeProps(stack) });
+  return { stack, environment, template: Template.fromStack(stack) };
+}
+
+/** A fresh stack in its own app. */
+export function newStack(stackProps: StackProps = {}): Stack {
+  return new Stack(new App(), 'TestStack', stackProps);
+}
+
+/** The single resource of `type`, failing unless there is exactly one. */
+export function onlyResource(template: Template, type: string): { id: string; properties: any } {
+  const found = template.findResources(type);
+  const ids = Object.keys(found);
+  if (ids.length !== 1) throw new Error(`expected exactly one ${type}, found ${ids.length}`);
+  return { id: ids[0], properties: found[ids[0]].Properties };
+}
+
+/** Logical id of the resource a `{ Ref }` or `{ 'Fn::GetAtt': [id, attr] }` points at. */
+export function referencedId(value: any): string {
+  if (value?.Ref) return value.Ref;
+  if (value?.['Fn::GetAtt']) return value['Fn::GetAtt'][0];
+  throw new Error(`not a Ref or GetAtt: ${JSON.stringify(value)}`);
+}
+
+/** Every string in a JSON-like value, deeply. */
+export function allStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(allStrings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(allStrings);
+  return [];
+}

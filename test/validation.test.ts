@@ -1,0 +1,134 @@
+import * as path from 'path';
+import { Duration, Lazy, Stack, aws_certificatemanager as acm, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { FIXED_ENV, MINIMAL_PROPS, REGISTRY_IMAGE, newStack } from './util';
+import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
+
+const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
+const certificate = (stack: Stack, id: string, arn: string) => acm.Certificate.fromCertificateArn(stack, id, arn);
+const CERT_US_EAST_1 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+const CERT_EU_WEST_1 = 'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
+
+type PropsFor = Partial<DjangoFargateEnvironmentProps> | ((stack: Stack) => Partial<DjangoFargateEnvironmentProps>);
+
+/** Builds the construct in a fresh stack with a concrete region (eu-west-1). */
+function build(props: PropsFor) {
+  const stack = newStack({ env: FIXED_ENV });
+  const extra = typeof props === 'function' ? props(stack) : props;
+  return new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...extra });
+}
+
+/** Escapes a literal for use in a RegExp. */
+const literal = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
+describe('fails at construction when', () => {
+  test.each<[string, PropsFor, RegExp]>([
+    // names
+    ['project has spaces', { project: 'team task' }, literal('`project` ("team task") must be 1-32 letters, digits or hyphens')],
+    ['environment is too long', { environment: 'e'.repeat(33) }, /`environment` \("e{33}"\) must be 1-32 letters/],
+    ['project starts with "aws"', { project: 'aws-shop' }, literal('`project` ("aws-shop") must not start with "aws" or "ssm"')],
+    ['a parameter suffix has a slash', { parameterNames: { databasePassword: 'db/pass' } }, literal('`parameterNames.databasePassword` ("db/pass") must be 1-128 letters')],
+    ['a containerSecrets key is not a variable name', { containerSecrets: { '1BAD': 'x' } }, literal('`containerSecrets` key "1BAD" is not a valid environment variable name')],
+    ['a containerSecrets suffix is invalid', { containerSecrets: { GOOD: 'bad suffix' } }, literal('`containerSecrets.GOOD` ("bad suffix") must be an SSM parameter suffix')],
+    ['a containerEnvironment key is not a variable name', { containerEnvironment: { 'MY-VAR': 'x' } }, literal('`containerEnvironment` key "MY-VAR" is not a valid environment variable name')],
+    ['a variable is both plain and secret', { containerEnvironment: { DATABASE_PASSWORD: 'x' } }, literal('`containerEnvironment.DATABASE_PASSWORD` is also a secret of the container')],
+    // network
+    ['vpc is given with CIDR props', (stack) => ({ vpc: new ec2.Vpc(stack, 'Vpc'), vpcCidr: '10.0.0.0/16', natGateways: 2 }),
+      literal('`vpc` cannot be combined with `vpcCidr`, `natGateways`')],
+    ['the given vpc has one public subnet', (stack) => ({
+      vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 }),
+    }), literal('`vpc` has 1 public subnet(s): the load balancer needs at least 2')],
+    ['the given vpc has no private subnet with egress', (stack) => ({
+      vpc: new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] }),
+    }), literal('`vpc` has 0 private subnet(s) with egress')],
+    ['vpcCidr is malformed', { vpcCidr: '10.0.0/16' }, literal('`vpcCidr` ("10.0.0/16") is not an IPv4 CIDR block')],
+    ['vpcCidr has host bits set', { vpcCidr: '10.0.0.1/16' }, literal('`vpcCidr` ("10.0.0.1/16") is not an IPv4 CIDR block with its host bits zero')],
+    ['vpcCidr is larger than /16', { vpcCidr: '10.0.0.0/8', publicSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'], privateSubnetCidrs: ['10.0.3.0/24', '10.0.4.0/24'] },
+      literal('`vpcCidr` ("10.0.0.0/8") has a /8 prefix: a VPC block must be between /16 and /28')],
+    ['there is one public subnet', { publicSubnetCidrs: ['192.168.3.0/24'] }, literal('`publicSubnetCidrs` (["192.168.3.0/24"]) has 1 entry: at least 2 are needed')],
+    ['there is one private subnet', { privateSubnetCidrs: ['192.168.1.0/24'] }, literal('`privateSubnetCidrs` (["192.168.1.0/24"]) has 1 entry: at least 2 are needed (the database subnet group')],
+    ['a subnet CIDR is malformed', { privateSubnetCidrs: ['192.168.1.0/24', 'x'] }, literal('`privateSubnetCidrs` entry "x" is not an IPv4 CIDR block')],
+    ['a subnet lies outside the VPC', { publicSubnetCidrs: ['192.168.3.0/24', '10.0.4.0/24'] },
+      literal('`publicSubnetCidrs` entry "10.0.4.0/24" lies outside `vpcCidr` ("192.168.0.0/16")')],
+    ['two subnets overlap', { privateSubnetCidrs: ['192.168.1.0/24', '192.168.3.128/25'] },
+      literal('`privateSubnetCidrs` entry "192.168.3.128/25" overlaps "192.168.3.0/24" of `publicSubnetCidrs`')],
+    ['a subnet is smaller than /28', { publicSubnetCidrs: ['192.168.3.0/24', '192.168.4.0/29'] }, literal('`publicSubnetCidrs` entry "192.168.4.0/29" is smaller than /28')],
+    ['natGateways is 0', { natGateways: 0 }, literal('`natGateways` (0) must be an integer from 1 to the number of public subnets (2)')],
+    ['natGateways exceeds the public subnets', { natGateways: 3 }, literal('`natGateways` (3) must be an integer from 1 to the number of public subnets (2)')],
+    // registry
+    ['the lifecycle file is missing', { lifecyclePolicyFile: fixture('nope.json') }, /`lifecyclePolicyFile` \(.*nope\.json\) cannot be read \(ENOENT\)/],
+    ['the lifecycle file is not JSON', { lifecyclePolicyFile: fixture('lifecycle-policy-not-json.json') }, /`lifecyclePolicyFile` \(.*\) is not valid JSON/],
+    ['the lifecycle file has no rules', { lifecyclePolicyFile: fixture('lifecycle-policy-no-rules.json') }, /`lifecyclePolicyFile` \(.*\) must be an object with a non-empty "rules" array/],
+    ['the lifecycle file has a bad countType', { lifecyclePolicyFile: fixture('lifecycle-policy-bad-count-type.json') },
+      /`lifecyclePolicyFile` \(.*\) rule 1 has countType "imageCountLessThan": valid values are imageCountMoreThan, sinceImagePushed/],
+    ['both lifecyclePolicyFile and maxImageCount are set', { lifecyclePolicyFile: fixture('lifecycle-policy.json'), maxImageCount: 5 },
+      /`lifecyclePolicyFile` \(.*\) and `maxImageCount` \(5\) cannot both be set/],
+    ['maxImageCount is 0', { maxImageCount: 0 }, literal('`maxImageCount` (0) must be an integer from 1 to 10000')],
+    // certificates and names
+    ['the certificate ARN is not an ACM ARN', (stack) => ({ certificate: certificate(stack, 'C', 'arn:aws:iam::123456789012:server-certificate/x') }),
+      literal('`certificate` has ARN "arn:aws:iam::123456789012:server-certificate/x", which is not an ACM certificate ARN')],
+    ['the CloudFront certificate is outside us-east-1', (stack) => ({
+      cloudFrontCertificate: certificate(stack, 'C', CERT_EU_WEST_1), domainNames: ['www.example.com'],
+    }), literal('`cloudFrontCertificate` is in eu-west-1: CloudFront only uses certificates from us-east-1')],
+    ['the CloudFront certificate has no domainNames', (stack) => ({ cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1) }),
+      literal('`cloudFrontCertificate` is set without `domainNames`')],
+    ['domainNames have no certificate', { domainNames: ['www.example.com'] },
+      literal('`domainNames` (["www.example.com"]) need a certificate: set `cloudFrontCertificate` (us-east-1)')],
+    ['domainNames have only a regional certificate', (stack) => ({ certificate: certificate(stack, 'C', CERT_EU_WEST_1), domainNames: ['www.example.com'] }),
+      literal('`domainNames` (["www.example.com"]) need a us-east-1 certificate for CloudFront, but `certificate` is in eu-west-1')],
+    ['a domain name is invalid', (stack) => ({ cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1), domainNames: ['https://example.com'] }),
+      literal('`domainNames` entry "https://example.com" is not a lower-case domain name')],
+    ['the load balancer certificate is from another region', (stack) => ({ certificate: certificate(stack, 'C', CERT_US_EAST_1) }),
+      literal('`certificate` is in us-east-1 but the stack deploys to eu-west-1')],
+    // service
+    ['minCapacity exceeds maxCapacity', { minCapacity: 3, maxCapacity: 2 },
+      literal('`minCapacity` (3) must not exceed `maxCapacity` (2): raise maxCapacity or lower minCapacity')],
+    ['minCapacity is 0', { minCapacity: 0 }, literal('`minCapacity` (0) must be an integer of 1 or more')],
+    ['maxCapacity is 0', { minCapacity: 1, maxCapacity: 0 }, literal('`maxCapacity` (0) must be an integer of 1 or more')],
+    ['cpu is not a Fargate value', { cpu: 300 }, literal('`cpu` (300) is not a Fargate CPU value: choose one of 256, 512, 1024, 2048, 4096, 8192, 16384')],
+    ['memory does not fit the cpu', { cpu: 512, memoryLimitMiB: 512 }, literal('`memoryLimitMiB` (512) is not offered by Fargate with `cpu` 512: choose 1024-4096 in steps of 1024')],
+    ['the health check path is relative', { healthCheckPath: 'health' }, literal('`healthCheckPath` ("health") must start with \'/\'')],
+    ['the container port is 0', { containerPort: 0 }, literal('`containerPort` (0) must be an integer port from 1 to 65535')],
+    ['the container port is above 65535', { containerPort: 70000 }, literal('`containerPort` (70000) must be an integer port from 1 to 65535')],
+    ['the CPU target is above 100', { targetCpuUtilizationPercent: 150 }, literal('`targetCpuUtilizationPercent` (150) must be a percentage above 0 and at most 100')],
+    ['the image tag is invalid', { imageTag: '-latest' }, literal('`imageTag` ("-latest") is not a valid image tag')],
+    ['image and imageTag are both set', { image: REGISTRY_IMAGE, imageTag: 'v1' }, literal('`imageTag` is set together with `image`')],
+    // database
+    ['backups are disabled', { databaseBackupRetention: Duration.days(0) }, literal('`databaseBackupRetention` (0 days) must be a whole number of days from 1 to 35')],
+    ['backups are kept longer than 35 days', { databaseBackupRetention: Duration.days(36) }, literal('`databaseBackupRetention` (36 days) must be a whole number of days from 1 to 35')],
+    ['allocated storage is below 20 GiB', { databaseAllocatedStorageGiB: 10 }, literal('`databaseAllocatedStorageGiB` (10) must be an integer from 20 to 65536')],
+    ['the storage autoscaling limit is too close', { databaseAllocatedStorageGiB: 100, databaseMaxAllocatedStorageGiB: 105 },
+      literal('`databaseMaxAllocatedStorageGiB` (105) must be at least 10 % above `databaseAllocatedStorageGiB` (100), i.e. 110 or more')],
+  ])('%s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});
+
+describe('validation as a whole', () => {
+  test('gathers every problem into one error that names the construct', () => {
+    let error: Error | undefined;
+    try {
+      build({ minCapacity: 5, maxCapacity: 1, containerPort: 0, healthCheckPath: 'x' });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toMatch(/^Invalid DjangoFargateEnvironment props at TestStack\/Env \(3 problems\):\n/);
+    expect(error?.message.split('\n  - ')).toHaveLength(4);
+  });
+
+  test('skips values that are unresolved tokens', () => {
+    expect(() => build({
+      containerPort: Lazy.number({ produce: () => 8000 }),
+      minCapacity: Lazy.number({ produce: () => 2 }),
+      healthCheckPath: Lazy.string({ produce: () => '/' }),
+    })).not.toThrow();
+  });
+
+  test('accepts a us-east-1 certificate for both the load balancer and CloudFront in a us-east-1 stack', () => {
+    const stack = newStack({ env: { account: FIXED_ENV.account, region: 'us-east-1' } });
+    expect(() => new DjangoFargateEnvironment(stack, 'Env', {
+      ...MINIMAL_PROPS,
+      certificate: certificate(stack, 'C', CERT_US_EAST_1),
+      domainNames: ['www.example.com'],
+    })).not.toThrow();
+  });
+});
