@@ -99,4 +99,10 @@ project.addTask('check:clean', {
   exec: 'test -z "$(git status --porcelain)" || { git status --porcelain; git --no-pager diff; echo "generated files are out of date: run npx projen build and commit"; exit 1; }',
 });
 
+// The README's test command: build (jsii compile, API.md, jest, eslint,
+// package), then fail if anything generated differs from what is committed.
+const ci = project.addTask('ci', { description: 'Everything CI checks (the README test command)' });
+ci.spawn(project.buildTask);
+ci.spawn(project.tasks.tryFind('check:clean')!);
+
 project.synth();
