@@ -47,7 +47,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenArtifactId: 'cdk-django-fargate',
   },
 
-  devDeps: ['aws-cdk@^2'],
+  devDeps: ['aws-cdk@^2', 'cdk-nag@~2.37.55'],
 
   // Lint every TypeScript file against the development tsconfig, which
   // includes src, test and examples (jsii's tsconfig.json covers src only).
@@ -70,8 +70,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 });
 
-project.gitignore.exclude('cdk.out/', 'examples/**/cdk.out/', '*.tsbuildinfo');
-project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/');
+project.gitignore.exclude('cdk.out/', 'examples/**/cdk.out/', '*.tsbuildinfo', '.venv/');
+project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/', '/.cfnlintrc.yaml', '/.venv/');
 
 // Example apps and helper scripts are type-checked and linted with the tests.
 project.tsconfigDev.addInclude('examples/**/*.ts');
@@ -99,10 +99,17 @@ project.addTask('check:clean', {
   exec: 'bash scripts/check-clean.sh',
 });
 
-// The README's test command: build (jsii compile, API.md, jest, eslint,
-// package), then fail if anything generated differs from what is committed.
+// The README's test command: build (jsii compile, API.md, jest with the
+// cdk-nag checks, eslint, package), cfn-lint over every tested configuration,
+// then fail if anything generated differs from what is committed.
+project.addTask('cfn-lint', {
+  description: 'Lint the template of every tested configuration with cfn-lint (pinned)',
+  exec: 'bash scripts/cfn-lint.sh',
+});
+
 const ci = project.addTask('ci', { description: 'Everything CI checks (the README test command)' });
 ci.spawn(project.buildTask);
+ci.spawn(project.tasks.tryFind('cfn-lint')!);
 ci.spawn(project.tasks.tryFind('check:clean')!);
 
 project.synth();

@@ -1,3 +1,4 @@
+import type { RemovalPolicy, aws_kms as kms } from 'aws-cdk-lib';
 import type { DatabaseOptions } from './options/database-options';
 import type { DistributionOptions } from './options/distribution-options';
 import type { NetworkOptions } from './options/network-options';
@@ -36,4 +37,28 @@ export interface DjangoFargateEnvironmentProps
    * @default - `postgres_db`, `database_username`, `database_password`, `django_secret_key`
    */
   readonly parameterNames?: ParameterNames;
+
+  /**
+   * Customer-managed KMS key the SecureString parameters are encrypted with.
+   *
+   * The execution role and the deploy-time parameter reader get
+   * `kms:Decrypt` on this key only. Not needed for the AWS-managed `aws/ssm` key.
+   *
+   * @default - the parameters use the AWS-managed `aws/ssm` key; no KMS permission is granted
+   */
+  readonly parameterEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the data when the environment is removed from the stack.
+   *
+   * `RemovalPolicy.DESTROY` marks the environment disposable (a review app):
+   * the database is deleted without a final snapshot and without deletion
+   * protection, and the buckets, repository and log group are emptied and
+   * deleted. Any other value keeps the data: the database has deletion
+   * protection and leaves a final snapshot; buckets, repository and log
+   * group are retained.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }

@@ -1,5 +1,7 @@
 import {
   CfnOutput,
+  RemovalPolicy,
+  Stack,
   Tags,
   aws_cloudfront as cloudfront,
   aws_ec2 as ec2,
@@ -12,15 +14,20 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DjangoFargateEnvironmentProps } from './django-fargate-environment-props';
+import { AccessLogs } from './private/access-logs';
 import { Database } from './private/database';
 import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT } from './private/defaults';
 import { LoadBalancer } from './private/load-balancer';
+import { suppressNag } from './private/nag';
 import { Network } from './private/network';
 import { Registry } from './private/registry';
 import { SecurityGroups } from './private/security-groups';
 import { Service } from './private/service';
 import { StaticFiles } from './private/static-files';
 import { DEFAULT_SECRET_PARAMETERS, validateProps } from './private/validation';
+
+/** Construct id of aws-cdk-lib's per-stack AwsCustomResource function (its fixed UUID). */
+const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 /**
  * A complete home for a containerised Django application on AWS.
@@ -76,6 +83,8 @@ export class DjangoFargateEnvironment extends Construct {
   public readonly service: ecs.FargateService;
   /** The log group the container logs to. */
   public readonly logGroup: logs.LogGroup;
+  /** The bucket holding the access logs of the static bucket, CloudFront and the load balancer, and the VPC flow logs. */
+  public readonly accessLogsBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: DjangoFargateEnvironmentProps) {
     super(scope, id);
@@ -85,12 +94,16 @@ export class DjangoFargateEnvironment extends Construct {
     const parameterName = (suffix: string) => `${prefix}_${suffix}`;
     const names = { ...DEFAULTS.parameterNames, ...props.parameterNames };
     const containerPort = props.containerPort ?? DEFAULTS.containerPort;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.accessLogsBucket = new AccessLogs(this, 'AccessLogs', { removalPolicy }).bucket;
 
     this.vpc = props.vpc ?? new Network(this, 'Network', {
       vpcCidr: props.vpcCidr ?? DEFAULTS.vpcCidr,
       publicSubnetCidrs: props.publicSubnetCidrs ?? DEFAULTS.publicSubnetCidrs,
       privateSubnetCidrs: props.privateSubnetCidrs ?? DEFAULTS.privateSubnetCidrs,
       natGateways: props.natGateways ?? DEFAULTS.natGateways,
+      flowLogsBucket: this.accessLogsBucket,
     });
 
     const securityGroups = new SecurityGroups(this, 'SecurityGroups', { vpc: this.vpc, containerPort });
@@ -101,6 +114,7 @@ export class DjangoFargateEnvironment extends Construct {
     this.repository = new Registry(this, 'Registry', {
       repositoryName: prefix.toLowerCase(),
       lifecyclePolicy,
+      removalPolicy,
     }).repository;
 
     const lb = new LoadBalancer(this, 'LoadBalancer', {
@@ -109,6 +123,8 @@ export class DjangoFargateEnvironment extends Construct {
       containerPort,
       healthCheckPath: props.healthCheckPath ?? DEFAULTS.healthCheckPath,
       certificate: props.certificate,
+      originProtection: props.originProtection ?? true,
+      accessLogsBucket: this.accessLogsBucket,
     });
     this.loadBalancer = lb.loadBalancer;
     this.targetGroup = lb.targetGroup;
@@ -120,6 +136,9 @@ export class DjangoFargateEnvironment extends Construct {
       priceClass: props.priceClass ?? DEFAULTS.priceClass,
       certificate: props.cloudFrontCertificate ?? props.certificate,
       domainNames: props.domainNames,
+      originHeaders: lb.originHeaders,
+      accessLogsBucket: this.accessLogsBucket,
+      removalPolicy,
     });
     this.staticBucket = staticFiles.bucket;
     this.distribution = staticFiles.distribution;
@@ -135,6 +154,8 @@ export class DjangoFargateEnvironment extends Construct {
       instanceType: props.databaseInstanceType ?? DEFAULTS.databaseInstanceType,
       allocatedStorageGiB: props.databaseAllocatedStorageGiB ?? DEFAULTS.databaseAllocatedStorageGiB,
       maxAllocatedStorageGiB: props.databaseMaxAllocatedStorageGiB ?? DEFAULTS.databaseMaxAllocatedStorageGiB,
+      removalPolicy,
+      parameterEncryptionKey: props.parameterEncryptionKey,
     }).instance;
 
     const secretParameters: { [name: string]: string } = {};
@@ -167,12 +188,26 @@ export class DjangoFargateEnvironment extends Construct {
         ...props.containerEnvironment,
       },
       secretParameters,
+      parameterEncryptionKey: props.parameterEncryptionKey,
+      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      removalPolicy,
     });
     this.cluster = service.cluster;
     this.taskDefinition = service.taskDefinition;
     this.container = service.container;
     this.service = service.service;
     this.logGroup = service.logGroup;
+
+    // aws-cdk-lib's AwsCustomResource runs one function per stack; its role
+    // carries the AWS-managed basic-execution policy (CloudWatch Logs only).
+    const customResourceRole = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON)?.node.tryFindChild('ServiceRole');
+    if (customResourceRole) {
+      suppressNag(customResourceRole, {
+        id: 'AwsSolutions-IAM4',
+        reason: 'aws-cdk-lib\'s AwsCustomResource function role uses AWSLambdaBasicExecutionRole, which only allows writing its own logs.',
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      });
+    }
 
     Tags.of(this).add('Project', props.project);
     Tags.of(this).add('Environment', props.environment);

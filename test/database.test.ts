@@ -1,6 +1,7 @@
 import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { onlyResource, referencedId, synthesize, type Synthesized } from './util';
+import { supportsPerformanceInsights } from '../src/private/database';
 
 /** The Custom::AWS resource a GetAtt points at, with its SDK call decoded. */
 function lookupBehind(template: Template, value: any): { id: string; create: any; update: any } {
@@ -41,6 +42,12 @@ describe('database, default settings', () => {
       PreferredBackupWindow: '02:00-03:00',
       PreferredMaintenanceWindow: 'Sun:00:00-Sun:02:00',
     });
+  });
+
+  test('has deletion protection, exports its logs to CloudWatch, and no Performance Insights on a micro class', () => {
+    expect(db.DeletionProtection).toBe(true);
+    expect(db.EnableCloudwatchLogsExports).toEqual(['postgresql', 'upgrade']);
+    expect(db.EnablePerformanceInsights).toBe(false);
   });
 
   test('a final snapshot is taken when the instance is removed or replaced', () => {
@@ -116,8 +123,9 @@ describe('database with custom settings and parameter names', () => {
     db = onlyResource(template, 'AWS::RDS::DBInstance').properties;
   });
 
-  test('the settings reach the instance', () => {
+  test('the settings reach the instance, with Performance Insights on a class that supports it', () => {
     expect(db).toMatchObject({
+      EnablePerformanceInsights: true,
       MultiAZ: true,
       BackupRetentionPeriod: 14,
       DBInstanceClass: 'db.m7g.large',
@@ -130,5 +138,13 @@ describe('database with custom settings and parameter names', () => {
     expect(db.MasterUserPassword).toBe('{{resolve:ssm-secure:team-task-production_db_pass}}');
     expect(lookupBehind(template, db.MasterUsername).create.parameters.Name).toBe('team-task-production_db_user');
     expect(lookupBehind(template, db.DBName).create.parameters.Name).toBe('team-task-production_db_name');
+  });
+});
+
+describe('supportsPerformanceInsights', () => {
+  test.each([
+    ['t4g.micro', false], ['t3.small', false], ['t4g.medium', true], ['m7g.large', true], ['r6g.xlarge', true],
+  ])('%s -> %s', (type, expected) => {
+    expect(supportsPerformanceInsights(new ec2.InstanceType(type))).toBe(expected);
   });
 });

@@ -51,7 +51,8 @@ describe.each([
     const idOf = (token: string) => referencedId(s.stack.resolve(token));
     expect(idOf(e.vpc.vpcId)).toBe(onlyResource(s.template, 'AWS::EC2::VPC').id);
     expect(idOf(e.repository.repositoryName)).toBe(onlyResource(s.template, 'AWS::ECR::Repository').id);
-    expect(idOf(e.staticBucket.bucketName)).toBe(onlyResource(s.template, 'AWS::S3::Bucket').id);
+    const buckets = Object.keys(s.template.findResources('AWS::S3::Bucket'));
+    expect([idOf(e.staticBucket.bucketName), idOf(e.accessLogsBucket.bucketName)].sort()).toEqual(buckets.sort());
     expect(idOf(e.distribution.distributionId)).toBe(onlyResource(s.template, 'AWS::CloudFront::Distribution').id);
     expect(idOf(e.loadBalancer.loadBalancerArn)).toBe(onlyResource(s.template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').id);
     expect(idOf(e.targetGroup.targetGroupArn)).toBe(onlyResource(s.template, 'AWS::ElasticLoadBalancingV2::TargetGroup').id);

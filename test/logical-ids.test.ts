@@ -19,7 +19,7 @@ describe('logical ids of stateful resources', () => {
     }).toEqual({
       database: ['EnvDatabaseInstanceD9EED000'],
       databaseSubnetGroup: ['EnvDatabaseSubnetGroup9CA4D2E2'],
-      bucket: ['EnvStaticFilesBucketD7A84ADA'],
+      bucket: ['EnvAccessLogsBucket70E9708D', 'EnvStaticFilesBucketD7A84ADA'],
       repository: ['EnvRegistryRepositoryFA77A3E3'],
       logGroup: ['EnvServiceLogGroup221E3160'],
       vpc: ['EnvNetworkF02E3918'],

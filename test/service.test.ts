@@ -1,6 +1,6 @@
 import { aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FIXED_ENV, REGISTRY_IMAGE, onlyResource, referencedId, synthesize, type Synthesized } from './util';
+import { FIXED_ENV, REGISTRY_IMAGE, idOf, onlyResource, referencedId, synthesize, type Synthesized } from './util';
 
 /** Name -> value of the container's environment. */
 function environmentOf(template: Template): { [name: string]: any } {
@@ -51,7 +51,7 @@ describe('service, default settings in a stack with a concrete environment', () 
 
   test('the container gets the documented plain variables', () => {
     const db = onlyResource(s.template, 'AWS::RDS::DBInstance').id;
-    const bucket = onlyResource(s.template, 'AWS::S3::Bucket').id;
+    const bucket = idOf(s, s.environment.staticBucket.bucketName);
     expect(environmentOf(s.template)).toEqual({
       DEBUG: 'False',
       DJANGO_ALLOWED_HOSTS: '*',
@@ -146,6 +146,14 @@ describe('service, default settings in a stack with a concrete environment', () 
     });
   });
 
+  test('the cluster has container insights; ECS Exec is off', () => {
+    expect(onlyResource(s.template, 'AWS::ECS::Cluster').properties.ClusterSettings)
+      .toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
+    expect(onlyResource(s.template, 'AWS::ECS::Service').properties.EnableExecuteCommand).toBe(false);
+    const taskRole = referencedId(task.TaskRoleArn);
+    expect(JSON.stringify(statementsOfRole(s.template, taskRole))).not.toContain('ssmmessages:');
+  });
+
   test('autoscaling keeps 2 to 3 tasks, tracking 70 % average CPU', () => {
     const target = onlyResource(s.template, 'AWS::ApplicationAutoScaling::ScalableTarget');
     expect(target.properties).toMatchObject({
@@ -161,6 +169,26 @@ describe('service, default settings in a stack with a concrete environment', () 
     expect(policy.properties.TargetTrackingScalingPolicyConfiguration).toMatchObject({
       TargetValue: 70,
       PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+    });
+  });
+});
+
+describe('service with ECS Exec', () => {
+  let s: Synthesized;
+  beforeAll(() => { s = synthesize({ enableExecuteCommand: true }, { env: FIXED_ENV }); });
+
+  test('the service allows execute-command and the task role may open its channels', () => {
+    expect(onlyResource(s.template, 'AWS::ECS::Service').properties.EnableExecuteCommand).toBe(true);
+    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition').properties;
+    const actions = statementsOfRole(s.template, referencedId(task.TaskRoleArn)).flatMap((st) => [st.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['ssmmessages:CreateControlChannel', 'ssmmessages:OpenDataChannel']));
+  });
+
+  test('sessions are recorded in the service\'s log group', () => {
+    const logGroup = onlyResource(s.template, 'AWS::Logs::LogGroup').id;
+    expect(onlyResource(s.template, 'AWS::ECS::Cluster').properties.Configuration.ExecuteCommandConfiguration).toEqual({
+      Logging: 'OVERRIDE',
+      LogConfiguration: { CloudWatchLogGroupName: { Ref: logGroup } },
     });
   });
 });

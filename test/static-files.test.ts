@@ -1,6 +1,6 @@
 import { aws_certificatemanager as acm, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FIXED_ENV, onlyResource, referencedId, synthesize, synthesizeWith, type Synthesized } from './util';
+import { FIXED_ENV, idOf, onlyResource, referencedId, synthesize, synthesizeWith, type Synthesized } from './util';
 
 // AWS-managed cache policies, by their documented ids.
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -22,25 +22,30 @@ describe('static files bucket and CloudFront, default settings', () => {
   let bucketId: string;
   beforeAll(() => {
     s = synthesize();
-    bucketId = onlyResource(s.template, 'AWS::S3::Bucket').id;
+    bucketId = idOf(s, s.environment.staticBucket.bucketName);
   });
 
-  test('the bucket is private, versioned, encrypted and owner-enforced', () => {
-    s.template.hasResourceProperties('AWS::S3::Bucket', {
+  test('the bucket is private, versioned, encrypted, owner-enforced and logged', () => {
+    expect(s.template.findResources('AWS::S3::Bucket')[bucketId].Properties).toMatchObject({
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
       },
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: {
+        DestinationBucketName: { Ref: idOf(s, s.environment.accessLogsBucket.bucketName) },
+        LogFilePrefix: 'static-bucket/',
+      },
     });
-    s.template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    expect(s.template.findResources('AWS::S3::Bucket')[bucketId].DeletionPolicy).toBe('Retain');
   });
 
   test('the bucket policy refuses non-TLS access and lets only this distribution read', () => {
-    const policy = onlyResource(s.template, 'AWS::S3::BucketPolicy');
-    expect(referencedId(policy.properties.Bucket)).toBe(bucketId);
-    const statements: any[] = policy.properties.PolicyDocument.Statement;
+    const policies = Object.values(s.template.findResources('AWS::S3::BucketPolicy'))
+      .filter((p) => referencedId(p.Properties.Bucket) === bucketId);
+    expect(policies).toHaveLength(1);
+    const statements: any[] = policies[0].Properties.PolicyDocument.Statement;
     expect(statements).toContainEqual(expect.objectContaining({
       Effect: 'Deny',
       Action: 's3:*',
@@ -104,15 +109,22 @@ describe('static files bucket and CloudFront, default settings', () => {
     expect(config.ViewerCertificate).toBeUndefined();
   });
 
-  test('the task role can use the bucket; nobody else is granted it', () => {
+  test('the task role may read, write and list the bucket with named actions; nobody else is granted it', () => {
     const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition');
     const taskRoleId = referencedId(task.properties.TaskRoleArn);
     const policies = Object.values(s.template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes(bucketId));
     expect(policies).toHaveLength(1);
     expect(policies[0].Properties.Roles.map(referencedId)).toEqual([taskRoleId]);
-    const actions = policies[0].Properties.PolicyDocument.Statement.flatMap((st: any) => st.Action);
-    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject', 's3:DeleteObject*', 's3:List*']));
+    const statements = policies[0].Properties.PolicyDocument.Statement
+      .filter((st: any) => JSON.stringify(st.Resource).includes(bucketId));
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] },
+      }),
+      expect.objectContaining({ Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } }),
+    ]);
   });
 });
 

@@ -60,6 +60,11 @@ export function referencedId(value: any): string {
   throw new Error(`not a Ref or GetAtt: ${JSON.stringify(value)}`);
 }
 
+/** Logical id of the resource behind an L2 attribute token, e.g. `idOf(s, env.staticBucket.bucketName)`. */
+export function idOf(s: Synthesized, token: string): string {
+  return referencedId(s.stack.resolve(token));
+}
+
 /** Every string in a JSON-like value, deeply. */
 export function allStrings(value: unknown): string[] {
   if (typeof value === 'string') return [value];

@@ -41,4 +41,17 @@ export interface DistributionOptions {
    * @default cloudfront.PriceClass.PRICE_CLASS_100
    */
   readonly priceClass?: cloudfront.PriceClass;
+
+  /**
+   * Refuse requests that reach the load balancer without coming through this distribution.
+   *
+   * CloudFront adds an `X-Origin-Verify` header whose value Secrets Manager
+   * generates at deployment; both listeners forward to the service only when
+   * the header matches and answer 403 otherwise. The value never appears in
+   * the template. Turn it off only if clients must call the load balancer
+   * directly.
+   *
+   * @default true
+   */
+  readonly originProtection?: boolean;
 }

@@ -103,4 +103,13 @@ export interface ServiceOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Allow `aws ecs execute-command` shells into running tasks (ECS Exec).
+   *
+   * Gives the task role the SSM messaging permissions ECS Exec needs.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
 }

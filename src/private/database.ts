@@ -5,10 +5,21 @@ import {
   Stack,
   aws_ec2 as ec2,
   aws_iam as iam,
+  aws_kms as kms,
   aws_rds as rds,
   custom_resources as cr,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { suppressNag } from './nag';
+
+/**
+ * Performance Insights is not offered on the smallest burstable classes
+ * (micro and small T instances).
+ */
+export function supportsPerformanceInsights(instanceType: ec2.InstanceType): boolean {
+  const [family, size] = instanceType.toString().split('.');
+  return !(/^t\d/.test(family) && ['micro', 'small'].includes(size));
+}
 
 /** Props of the `Database` construct. */
 export interface DatabaseProps {
@@ -23,6 +34,10 @@ export interface DatabaseProps {
   readonly instanceType: ec2.InstanceType;
   readonly allocatedStorageGiB: number;
   readonly maxAllocatedStorageGiB: number;
+  /** DESTROY for a disposable environment; anything else keeps the data. */
+  readonly removalPolicy: RemovalPolicy;
+  /** Customer key the parameters are encrypted with, if not the AWS-managed `aws/ssm`. */
+  readonly parameterEncryptionKey?: kms.IKey;
 }
 
 /** The PostgreSQL engine: a full minor version, so upgrades happen on purpose. */
@@ -37,14 +52,15 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
+    const disposable = props.removalPolicy === RemovalPolicy.DESTROY;
 
     // CloudFormation resolves `ssm-secure` references for MasterUserPassword
     // but not for MasterUsername or DBName, and `{{resolve:ssm:...}}` refuses
     // SecureStrings. So the user name and database name are read at
     // deployment by a custom resource (decrypting, with its logs hiding the
     // response); the password stays a dynamic reference.
-    const username = this.readParameter('MasterUsername', props.usernameParameter);
-    const databaseName = this.readParameter('DatabaseName', props.databaseNameParameter);
+    const username = this.readParameter('MasterUsername', props.usernameParameter, props.parameterEncryptionKey);
+    const databaseName = this.readParameter('DatabaseName', props.databaseNameParameter, props.parameterEncryptionKey);
 
     const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
       engine: POSTGRES_ENGINE,
@@ -81,12 +97,28 @@ export class Database extends Construct {
       databaseName,
       credentials: rds.Credentials.fromPassword(username, SecretValue.ssmSecure(props.passwordParameter)),
       copyTagsToSnapshot: true,
-      removalPolicy: RemovalPolicy.SNAPSHOT,
+      cloudwatchLogsExports: ['postgresql', 'upgrade'],
+      enablePerformanceInsights: supportsPerformanceInsights(props.instanceType),
+      // Data is kept unless the environment is explicitly disposable: a final
+      // snapshot on removal, and deletion protection against accidents.
+      deletionProtection: !disposable,
+      removalPolicy: disposable ? RemovalPolicy.DESTROY : RemovalPolicy.SNAPSHOT,
     });
+
+    suppressNag(this.instance, {
+      id: 'AwsSolutions-RDS11',
+      reason: 'Django and the service security group expect PostgreSQL on 5432; only the service security group can reach it.',
+    });
+    if (!props.multiAz) {
+      suppressNag(this.instance, {
+        id: 'AwsSolutions-RDS3',
+        reason: 'Single-AZ by default to keep small environments cheap; set databaseMultiAz for production failover.',
+      });
+    }
   }
 
   /** A deploy-time read of a (possibly SecureString) parameter; its value never enters the template. */
-  private readParameter(id: string, parameterName: string): string {
+  private readParameter(id: string, parameterName: string, encryptionKey?: kms.IKey): string {
     const parameterArn = Stack.of(this).formatArn({
       service: 'ssm',
       resource: 'parameter',
@@ -106,6 +138,7 @@ export class Database extends Construct {
       installLatestAwsSdk: false,
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn] }),
+        ...(encryptionKey ? [new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [encryptionKey.keyArn] })] : []),
       ]),
     });
     return reader.getResponseField('Parameter.Value');

@@ -1,5 +1,15 @@
-import { Duration, aws_certificatemanager as acm, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
+import {
+  Duration,
+  Stack,
+  Token,
+  aws_certificatemanager as acm,
+  aws_ec2 as ec2,
+  aws_elasticloadbalancingv2 as elbv2,
+  aws_s3 as s3,
+  aws_secretsmanager as secretsmanager,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { suppressNag } from './nag';
 
 /** Props of the `LoadBalancer` construct. */
 export interface LoadBalancerProps {
@@ -8,7 +18,13 @@ export interface LoadBalancerProps {
   readonly containerPort: number;
   readonly healthCheckPath: string;
   readonly certificate?: acm.ICertificate;
+  /** Forward only requests carrying CloudFront's secret header; answer others 403. */
+  readonly originProtection: boolean;
+  readonly accessLogsBucket: s3.IBucket;
 }
+
+/** Name of the header CloudFront adds to prove a request came through it. */
+export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 
 /**
  * The internet-facing ALB, its IP target group and its listeners: HTTP on 80
@@ -19,6 +35,9 @@ export class LoadBalancer extends Construct {
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   public readonly httpListener: elbv2.ApplicationListener;
   public readonly httpsListener?: elbv2.ApplicationListener;
+  /** The headers CloudFront must send; empty without origin protection. */
+  public readonly originHeaders: { [name: string]: string } = {};
+  public readonly originSecret?: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -32,6 +51,16 @@ export class LoadBalancer extends Construct {
       securityGroup: props.securityGroup,
       dropInvalidHeaderFields: true,
     });
+    // The bucket policy for ALB access logs names the region's ELB log
+    // delivery principal, so the region must be known at synthesis.
+    if (!Token.isUnresolved(Stack.of(this).region)) {
+      this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
+    } else {
+      suppressNag(this.loadBalancer, {
+        id: 'AwsSolutions-ELB2',
+        reason: 'ALB access logging needs the region at synthesis to name its log-delivery principal; give the stack an env (account and region) to turn it on.',
+      });
+    }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
@@ -49,25 +78,59 @@ export class LoadBalancer extends Construct {
       },
     });
 
+    // With origin protection the listeners refuse by default and forward only
+    // requests that carry the secret CloudFront adds. The secret is generated
+    // by Secrets Manager at deployment and reaches CloudFront and the rules
+    // as dynamic references: its value is never in the template. Target
+    // health checks do not pass through listeners, so they are unaffected.
+    let verifiedValue: string | undefined;
+    if (props.originProtection) {
+      this.originSecret = new secretsmanager.Secret(this, 'OriginSecret', {
+        description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront adds to requests to the load balancer`,
+        generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      });
+      suppressNag(this.originSecret, {
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotating the origin header needs CloudFront and the listener rules updated together; redeploy after replacing the secret instead.',
+      });
+      verifiedValue = this.originSecret.secretValue.unsafeUnwrap();
+      this.originHeaders[ORIGIN_VERIFY_HEADER] = verifiedValue;
+    }
+
     // CloudFront reaches the ALB over HTTP and redirects viewers to HTTPS
     // itself, so port 80 forwards rather than redirects. `open: false`: the
     // security group's rules are managed in SecurityGroups.
-    this.httpListener = this.loadBalancer.addListener('Http', {
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      port: 80,
-      open: false,
-      defaultTargetGroups: [this.targetGroup],
-    });
-
+    this.httpListener = this.addListener('Http', 80, elbv2.ApplicationProtocol.HTTP, verifiedValue);
     if (props.certificate) {
-      this.httpsListener = this.loadBalancer.addListener('Https', {
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        port: 443,
-        open: false,
-        certificates: [props.certificate],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-        defaultTargetGroups: [this.targetGroup],
+      this.httpsListener = this.addListener('Https', 443, elbv2.ApplicationProtocol.HTTPS, verifiedValue, props.certificate);
+    }
+  }
+
+  private addListener(
+    id: string,
+    port: number,
+    protocol: elbv2.ApplicationProtocol,
+    verifiedValue: string | undefined,
+    certificate?: acm.ICertificate,
+  ): elbv2.ApplicationListener {
+    const forward = elbv2.ListenerAction.forward([this.targetGroup]);
+    const listener = this.loadBalancer.addListener(id, {
+      protocol,
+      port,
+      open: false,
+      certificates: certificate ? [certificate] : undefined,
+      sslPolicy: certificate ? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+      defaultAction: verifiedValue === undefined
+        ? forward
+        : elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
+    });
+    if (verifiedValue !== undefined) {
+      listener.addAction('FromCloudFront', {
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [verifiedValue])],
+        action: forward,
       });
     }
+    return listener;
   }
 }

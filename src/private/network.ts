@@ -1,4 +1,4 @@
-import { Stack, Tags, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Stack, Tags, aws_ec2 as ec2, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct, DependencyGroup } from 'constructs';
 
 /** Props of the `Network` construct; all already validated. */
@@ -7,6 +7,8 @@ export interface NetworkProps {
   readonly publicSubnetCidrs: readonly string[];
   readonly privateSubnetCidrs: readonly string[];
   readonly natGateways: number;
+  /** Where the VPC's flow logs go. */
+  readonly flowLogsBucket: s3.IBucket;
 }
 
 /**
@@ -70,7 +72,6 @@ export class Network extends ec2.Vpc {
       // leaves the others' egress intact.
       const nat = natGateways.find((n) => n.zone === zone) ?? natGateways[i % natGateways.length];
       subnet.addDefaultNatRoute(nat.gateway.ref);
-      subnet.node.addDependency(nat.gateway);
       tagSubnet(subnet, 'Private');
       return subnet;
     });
@@ -83,6 +84,11 @@ export class Network extends ec2.Vpc {
     if (connectivity instanceof DependencyGroup) {
       connectivity.add(attachment, ...privateSubnets.map((s) => s.internetConnectivityEstablished));
     }
+
+    this.addFlowLog('FlowLogs', {
+      destination: ec2.FlowLogDestination.toS3(props.flowLogsBucket, 'vpc-flow-logs/'),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
   }
 }
 

@@ -6,6 +6,8 @@ import type { LifecyclePolicyDocument } from './lifecycle-policy';
 export interface RegistryProps {
   readonly repositoryName: string;
   readonly lifecyclePolicy: LifecyclePolicyDocument;
+  /** DESTROY for a disposable environment (the images go too); otherwise the repository stays. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /** The ECR repository the application image is pushed to. */
@@ -19,7 +21,8 @@ export class Registry extends Construct {
       repositoryName: props.repositoryName,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       imageScanOnPush: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      emptyOnDelete: props.removalPolicy === RemovalPolicy.DESTROY,
     });
     // The policy is stored as given (a file in ECR's own format, or the
     // default), rather than re-expressed as `LifecycleRule`s, which cannot

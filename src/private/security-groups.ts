@@ -1,5 +1,6 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { suppressNag } from './nag';
 
 /** Props of the `SecurityGroups` construct. */
 export interface SecurityGroupsProps {
@@ -45,6 +46,10 @@ export class SecurityGroups extends Construct {
 
     this.loadBalancer.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere');
     this.loadBalancer.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from anywhere');
+    suppressNag(this.loadBalancer, {
+      id: 'AwsSolutions-EC23',
+      reason: 'The load balancer is the public entry point (CloudFront origin); with origin protection, requests without CloudFront\'s secret header get 403.',
+    });
     this.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(containerPort), 'Container port from the load balancer');
     this.database.connections.allowFrom(this.service, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from the Django service');
   }

@@ -4,11 +4,14 @@ import {
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_elasticloadbalancingv2 as elbv2,
+  aws_iam as iam,
+  aws_kms as kms,
   aws_logs as logs,
   aws_s3 as s3,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { suppressNag } from './nag';
 
 /** Props of the `Service` construct; all already validated and defaulted. */
 export interface ServiceProps {
@@ -29,6 +32,11 @@ export interface ServiceProps {
   readonly environment: { [name: string]: string };
   /** Secrets of the container: environment variable name to full SSM parameter name. */
   readonly secretParameters: { [name: string]: string };
+  /** Customer key the parameters are encrypted with, if not the AWS-managed `aws/ssm`. */
+  readonly parameterEncryptionKey?: kms.IKey;
+  readonly enableExecuteCommand: boolean;
+  /** Whether the log group goes with the stack (a disposable environment). */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**
@@ -45,11 +53,19 @@ export class Service extends Construct {
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
 
-    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc });
-
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      // ECS Exec sessions are recorded in the service's log group, which also
+      // scopes the task role's log permissions to that group.
+      executeCommandConfiguration: props.enableExecuteCommand
+        ? { logging: ecs.ExecuteCommandLogging.OVERRIDE, logConfiguration: { cloudWatchLogGroup: this.logGroup } }
+        : undefined,
     });
 
     // The task definition makes a task role and, once something needs it, a
@@ -83,7 +99,19 @@ export class Service extends Construct {
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'django' }),
     });
 
-    props.staticBucket.grantReadWrite(this.taskDefinition.taskRole);
+    // Exactly what django-storages needs for collectstatic and uploads,
+    // rather than the wildcard actions of bucket.grantReadWrite().
+    const taskRole = this.taskDefinition.taskRole;
+    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [props.staticBucket.arnForObjects('*')],
+    }));
+    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resources: [props.staticBucket.bucketArn],
+    }));
+    const executionRole = this.taskDefinition.obtainExecutionRole();
+    props.parameterEncryptionKey?.grantDecrypt(executionRole);
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
@@ -98,6 +126,7 @@ export class Service extends Construct {
       maxHealthyPercent: 200,
       circuitBreaker: { rollback: true },
       healthCheckGracePeriod: Duration.seconds(60),
+      enableExecuteCommand: props.enableExecuteCommand,
     });
 
     props.targetGroup.addTarget(this.service.loadBalancerTarget({
@@ -114,5 +143,30 @@ export class Service extends Construct {
       scaleInCooldown: Duration.seconds(60),
       scaleOutCooldown: Duration.seconds(60),
     });
+
+    suppressNag(this.taskDefinition, {
+      id: 'AwsSolutions-ECS2',
+      reason: 'Only non-secret settings are plain environment variables; every secret is injected from SSM through `secrets`.',
+    });
+    suppressNag(taskRole.node.findChild('DefaultPolicy'), {
+      id: 'AwsSolutions-IAM5',
+      reason: 'Object-level S3 actions need the bucket\'s objects (arn/*); they are limited to this environment\'s static bucket.',
+      appliesTo: [{ regex: '/^Resource::<.*StaticFilesBucket.*\\.Arn>\\/\\*$/' }],
+    });
+    if (props.enableExecuteCommand) {
+      suppressNag(taskRole.node.findChild('DefaultPolicy'), {
+        id: 'AwsSolutions-IAM5',
+        reason: 'ECS Exec: the ssmmessages channel actions and logs:DescribeLogGroups have no resource-level permissions.',
+        appliesTo: ['Resource::*'],
+      });
+    }
+    const executionPolicy = executionRole.node.tryFindChild('DefaultPolicy');
+    if (executionPolicy) {
+      suppressNag(executionPolicy, {
+        id: 'AwsSolutions-IAM5',
+        reason: 'ecr:GetAuthorizationToken has no resource-level permissions; image pulls themselves are limited to the repository.',
+        appliesTo: ['Resource::*'],
+      });
+    }
   }
 }

@@ -8,6 +8,7 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { suppressNag } from './nag';
 
 /** Props of the `StaticFiles` construct. */
 export interface StaticFilesProps {
@@ -15,6 +16,10 @@ export interface StaticFilesProps {
   readonly priceClass: cloudfront.PriceClass;
   readonly certificate?: acm.ICertificate;
   readonly domainNames?: string[];
+  /** Headers CloudFront adds to every request to the load balancer (origin protection). */
+  readonly originHeaders: { [name: string]: string };
+  readonly accessLogsBucket: s3.IBucket;
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /** Path pattern CloudFront sends to the bucket; Django's `STATIC_URL` must be `/static/`. */
@@ -31,13 +36,17 @@ export class StaticFiles extends Construct {
   constructor(scope: Construct, id: string, props: StaticFilesProps) {
     super(scope, id);
 
+    const destroy = props.removalPolicy === RemovalPolicy.DESTROY;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: 'static-bucket/',
+      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      autoDeleteObjects: destroy,
     });
 
     // Dynamic pages: nothing cached, everything the viewer sent forwarded.
@@ -50,7 +59,7 @@ export class StaticFiles extends Construct {
       queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
     });
 
-    const useCertificate = props.certificate && props.domainNames && props.domainNames.length > 0;
+    const useCertificate = Boolean(props.certificate && props.domainNames && props.domainNames.length > 0);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Django site: /static/* from S3, everything else from the load balancer',
       priceClass: props.priceClass,
@@ -59,12 +68,17 @@ export class StaticFiles extends Construct {
       certificate: useCertificate ? props.certificate : undefined,
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       sslSupportMethod: cloudfront.SSLMethod.SNI,
+      enableLogging: true,
+      logBucket: props.accessLogsBucket,
+      logFilePrefix: 'cloudfront/',
       defaultBehavior: {
         // The ALB's certificate does not cover its own DNS name, so CloudFront
         // reaches it over HTTP; viewers are redirected to HTTPS at the edge.
         origin: new origins.LoadBalancerV2Origin(props.loadBalancer, {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
           readTimeout: Duration.seconds(60),
+          customHeaders: props.originHeaders,
         }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -84,5 +98,26 @@ export class StaticFiles extends Construct {
         },
       },
     });
+
+    suppressNag(this.distribution,
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'A public website is served to every country; add a geo restriction through `distribution` if yours must not be.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason: 'WAF rules and their cost depend on the application; associate a web ACL through `distribution` when one is wanted.',
+      },
+      {
+        id: 'AwsSolutions-CFR5',
+        reason: 'CloudFront reaches the ALB over HTTP because no certificate covers the ALB DNS name; origin protection restricts the ALB to this distribution.',
+      },
+    );
+    if (!useCertificate) {
+      suppressNag(this.distribution, {
+        id: 'AwsSolutions-CFR4',
+        reason: 'Without domainNames the distribution uses the default *.cloudfront.net certificate, whose minimum TLS version cannot be set; give domainNames and a certificate to enforce TLSv1.2_2021.',
+      });
+    }
   }
 }

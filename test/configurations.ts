@@ -1,0 +1,74 @@
+import { Duration, type Stack, type StackProps, aws_certificatemanager as acm, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { FIXED_ENV, REGISTRY_IMAGE } from './util';
+import type { DjangoFargateEnvironmentProps } from '../src';
+
+/** A named way to configure the construct, shared by the cdk-nag test and the cfn-lint run. */
+export interface Configuration {
+  readonly name: string;
+  readonly stackProps: StackProps;
+  readonly props: (stack: Stack) => Partial<DjangoFargateEnvironmentProps>;
+}
+
+const CERT_US_EAST_1 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+const CERT_EU_WEST_1 = 'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
+
+export const DEFAULT_CONFIGURATION: Configuration = { name: 'default', stackProps: {}, props: () => ({}) };
+
+/** Every option that changes the template, at once. */
+export const FULLEST_CONFIGURATION: Configuration = {
+  name: 'fullest',
+  stackProps: { env: FIXED_ENV },
+  props: (stack) => ({
+    certificate: acm.Certificate.fromCertificateArn(stack, 'AlbCertificate', CERT_EU_WEST_1),
+    cloudFrontCertificate: acm.Certificate.fromCertificateArn(stack, 'CloudFrontCertificate', CERT_US_EAST_1),
+    domainNames: ['www.example.com', 'example.com'],
+    vpcCidr: '10.0.0.0/16',
+    publicSubnetCidrs: ['10.0.101.0/24', '10.0.102.0/24', '10.0.103.0/24'],
+    privateSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24'],
+    natGateways: 3,
+    containerSecrets: { DATABASE_URL: 'database_url', SENTRY_DSN: 'sentry_dsn' },
+    containerEnvironment: { DJANGO_ALLOWED_HOSTS: 'www.example.com,example.com' },
+    databaseMultiAz: true,
+    databaseBackupRetention: Duration.days(30),
+    cpu: 1024,
+    memoryLimitMiB: 2048,
+    minCapacity: 3,
+    maxCapacity: 12,
+  }),
+};
+
+export const CONFIGURATIONS: readonly Configuration[] = [
+  DEFAULT_CONFIGURATION,
+  {
+    name: 'certificate-and-domains',
+    stackProps: { env: { account: FIXED_ENV.account, region: 'us-east-1' } },
+    props: (stack) => ({
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERT_US_EAST_1),
+      domainNames: ['www.example.com'],
+    }),
+  },
+  {
+    name: 'custom-subnets',
+    stackProps: { env: FIXED_ENV },
+    props: () => ({
+      vpcCidr: '10.0.0.0/16',
+      publicSubnetCidrs: ['10.0.101.0/24', '10.0.102.0/24', '10.0.103.0/24', '10.0.104.0/24'],
+      privateSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24'],
+      natGateways: 2,
+    }),
+  },
+  {
+    name: 'own-vpc',
+    stackProps: { env: FIXED_ENV },
+    props: (stack) => ({ vpc: new ec2.Vpc(stack, 'OwnVpc', { maxAzs: 2, natGateways: 1 }), image: REGISTRY_IMAGE }),
+  },
+  {
+    name: 'extra-secrets',
+    stackProps: {},
+    props: () => ({
+      containerSecrets: { DATABASE_URL: 'database_url', EMAIL_HOST_PASSWORD: 'email_host_password' },
+      containerEnvironment: { SENTRY_ENVIRONMENT: 'production' },
+    }),
+  },
+  FULLEST_CONFIGURATION,
+];

@@ -1,0 +1,52 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { onlyResource, synthesize } from './util';
+
+/** DeletionPolicy of every resource of the stateful types, by type. */
+function deletionPolicies(template: Template): { [type: string]: string[] } {
+  const out: { [type: string]: string[] } = {};
+  for (const type of ['AWS::RDS::DBInstance', 'AWS::S3::Bucket', 'AWS::ECR::Repository', 'AWS::Logs::LogGroup']) {
+    out[type] = Object.values(template.findResources(type)).map((r) => r.DeletionPolicy);
+  }
+  return out;
+}
+
+describe('by default, data outlives the stack', () => {
+  let template: Template;
+  beforeAll(() => { ({ template } = synthesize()); });
+
+  test('the database has deletion protection and leaves a snapshot; buckets, repository and logs are retained', () => {
+    expect(onlyResource(template, 'AWS::RDS::DBInstance').properties.DeletionProtection).toBe(true);
+    expect(deletionPolicies(template)).toEqual({
+      'AWS::RDS::DBInstance': ['Snapshot'],
+      'AWS::S3::Bucket': ['Retain', 'Retain'],
+      'AWS::ECR::Repository': ['Retain'],
+      'AWS::Logs::LogGroup': ['Retain'],
+    });
+  });
+
+  test('nothing empties a bucket or repository on deletion', () => {
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    expect(onlyResource(template, 'AWS::ECR::Repository').properties.EmptyOnDelete).toBeFalsy();
+  });
+});
+
+describe('a disposable environment (removalPolicy DESTROY)', () => {
+  let template: Template;
+  beforeAll(() => { ({ template } = synthesize({ removalPolicy: RemovalPolicy.DESTROY })); });
+
+  test('everything is deleted with the stack, the database without protection or snapshot', () => {
+    expect(onlyResource(template, 'AWS::RDS::DBInstance').properties.DeletionProtection).toBe(false);
+    expect(deletionPolicies(template)).toEqual({
+      'AWS::RDS::DBInstance': ['Delete'],
+      'AWS::S3::Bucket': ['Delete', 'Delete'],
+      'AWS::ECR::Repository': ['Delete'],
+      'AWS::Logs::LogGroup': ['Delete'],
+    });
+  });
+
+  test('buckets and the repository are emptied first, so deletion succeeds', () => {
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+    expect(onlyResource(template, 'AWS::ECR::Repository').properties.EmptyOnDelete).toBe(true);
+  });
+});

@@ -1,0 +1,68 @@
+import { App, Stack, aws_kms as kms } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { CONFIGURATIONS } from './configurations';
+import { FIXED_ENV, MINIMAL_PROPS, onlyResource, referencedId, synthesizeWith } from './util';
+import { DjangoFargateEnvironment } from '../src';
+
+/**
+ * Actions allowed on `Resource: '*'`, because their APIs have no
+ * resource-level permissions.
+ */
+const NO_RESOURCE_LEVEL = new Set([
+  'ecr:GetAuthorizationToken',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+  'logs:DescribeLogGroups',
+]);
+
+function statements(template: Template): any[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement)
+    .concat(Object.values(template.findResources('AWS::IAM::Role'))
+      .flatMap((r) => (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement)));
+}
+
+describe.each(CONFIGURATIONS.map((c) => [c.name, c] as const))('least privilege, %s configuration', (_name, c) => {
+  let all: any[];
+  beforeAll(() => {
+    const stack = new Stack(new App(), 'Iam', c.stackProps);
+    new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...c.props(stack), enableExecuteCommand: true });
+    all = statements(Template.fromStack(stack));
+  });
+
+  test('no statement uses a wildcard action', () => {
+    const wildcards = all.flatMap((st) => [st.Action].flat()).filter((a: string) => a.includes('*'));
+    expect(wildcards).toEqual([]);
+  });
+
+  test('Resource "*" appears only for actions that have no resource-level permissions', () => {
+    const unscoped = all.filter((st) => st.Resource === '*' || (Array.isArray(st.Resource) && st.Resource.includes('*')));
+    expect(unscoped.length).toBeGreaterThan(0);
+    for (const st of unscoped) {
+      for (const action of [st.Action].flat()) expect([action, NO_RESOURCE_LEVEL.has(action)]).toEqual([action, true]);
+    }
+  });
+
+  test('no KMS permission without a customer key', () => {
+    expect(all.flatMap((st) => [st.Action].flat()).filter((a: string) => a.startsWith('kms:'))).toEqual([]);
+  });
+});
+
+describe('parameters encrypted with a customer-managed key', () => {
+  test('the execution role and the parameter reader may decrypt with that key only', () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abcd1234-ab12-cd34-ef56-abcdef123456';
+    const s = synthesizeWith((stack) => ({ parameterEncryptionKey: kms.Key.fromKeyArn(stack, 'Key', keyArn) }), { env: FIXED_ENV });
+    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition').properties;
+    const lookup = Object.values(s.template.findResources('Custom::AWS'))[0];
+    const lookupRole = referencedId(s.template.findResources('AWS::Lambda::Function')[referencedId(lookup.Properties.ServiceToken)].Properties.Role);
+    const decrypting = Object.values(s.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.PolicyDocument.Statement.some((st: any) => [st.Action].flat().includes('kms:Decrypt')));
+    const roles = [...new Set(decrypting.flatMap((p) => p.Properties.Roles.map(referencedId)))].sort();
+    expect(roles).toEqual([referencedId(task.ExecutionRoleArn), lookupRole].sort());
+    for (const p of decrypting) {
+      const kmsStatements = p.Properties.PolicyDocument.Statement.filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('kms:')));
+      for (const st of kmsStatements) expect(st.Resource).toBe(keyArn);
+    }
+  });
+});

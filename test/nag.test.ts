@@ -1,0 +1,49 @@
+import { App, Aspects, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_CONFIGURATION, FULLEST_CONFIGURATION, type Configuration } from './configurations';
+import { MINIMAL_PROPS } from './util';
+import { DjangoFargateEnvironment } from '../src';
+
+/** Findings of the AwsSolutions pack on a stack, as `RULE path` lines. */
+function awsSolutionsFindings(build: (stack: Stack) => void, stackProps = {}): { errors: string[]; warnings: string[]; stack: Stack } {
+  const app = new App();
+  const stack = new Stack(app, 'Nag', stackProps);
+  build(stack);
+  Aspects.of(stack).add(new AwsSolutionsChecks());
+  app.synth();
+  const lines = (found: any[]) => found.map((a) => `${String(a.entry.data).split(':')[0]} ${a.id}`).sort();
+  return {
+    errors: lines(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))),
+    warnings: lines(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))),
+    stack,
+  };
+}
+
+const environmentIn = (c: Configuration) => (stack: Stack) => {
+  new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...c.props(stack) });
+};
+
+describe('cdk-nag AwsSolutions pack', () => {
+  test('the harness sees findings: a bare bucket is reported', () => {
+    const { errors } = awsSolutionsFindings((stack) => { new s3.Bucket(stack, 'Bare'); });
+    expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S1 /), expect.stringMatching(/^AwsSolutions-S10 /)]));
+  });
+
+  test.each([DEFAULT_CONFIGURATION, FULLEST_CONFIGURATION].map((c) => [c.name, c] as const))(
+    'the %s configuration has no unresolved error or warning', (_name, c) => {
+      const { errors, warnings, stack } = awsSolutionsFindings(environmentIn(c), c.stackProps);
+      expect(errors).toEqual([]);
+      expect(warnings).toEqual([]);
+
+      // Every suppression the construct records says why, specifically.
+      const resources = (stack.node.root as App).synth().getStackByName(stack.stackName).template.Resources;
+      const suppressions = Object.values(resources as { [id: string]: any })
+        .flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+      expect(suppressions.length).toBeGreaterThan(5);
+      for (const s of suppressions) {
+        expect([s.id, typeof s.reason === 'string' && s.reason.length >= 40]).toEqual([s.id, true]);
+      }
+    },
+  );
+});
