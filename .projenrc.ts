@@ -47,7 +47,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenArtifactId: 'cdk-django-fargate',
   },
 
-  devDeps: ['aws-cdk@^2', 'cdk-nag@~2.37.55'],
+  // The release handler (src/private/release-handler) runs in Lambda, where
+  // the AWS SDK v3 is provided; it is only needed here to compile and test it.
+  devDeps: ['aws-cdk@^2', 'cdk-nag@~2.37.55', '@aws-sdk/client-ecs@^3', 'aws-sdk-client-mock@^4'],
 
   // Lint every TypeScript file against the development tsconfig, which
   // includes src, test and examples (jsii's tsconfig.json covers src only).
@@ -85,12 +87,13 @@ const env = {
   AWS_REGION: 'us-east-1',
   CDK_DISABLE_VERSION_CHECK: 'true',
 };
-project.addTask('synth:example', {
+// The release handler's Lambda code is the compiled JavaScript in lib/, so compile first.
+const synthExample = project.addTask('synth:example', {
   description: 'Synthesize the example Django environment (examples/app) into examples/app/cdk.out',
-  cwd: 'examples/app',
   env,
-  exec: 'cdk synth --quiet --no-notices --no-version-reporting --ci',
 });
+synthExample.spawn(project.compileTask);
+synthExample.exec('cdk synth --quiet --no-notices --no-version-reporting --ci', { cwd: 'examples/app' });
 
 // Fails when a build left generated files (package.json, API.md, ...) different
 // from what is committed: run `npx projen build` and commit the result.

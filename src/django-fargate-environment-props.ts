@@ -4,6 +4,7 @@ import type { DistributionOptions } from './options/distribution-options';
 import type { NetworkOptions } from './options/network-options';
 import type { ParameterNames } from './options/parameter-names';
 import type { RegistryOptions } from './options/registry-options';
+import type { ReleaseOptions } from './options/release-options';
 import type { ServiceOptions } from './options/service-options';
 
 /**
@@ -13,7 +14,7 @@ import type { ServiceOptions } from './options/service-options';
  * interface it comes from.
  */
 export interface DjangoFargateEnvironmentProps
-  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, DatabaseOptions {
+  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, ReleaseOptions, DatabaseOptions {
   /**
    * Name of the project, e.g. `team-task`.
    *

@@ -1,5 +1,7 @@
 import {
   CfnOutput,
+  CustomResource,
+  Fn,
   RemovalPolicy,
   Stack,
   Tags,
@@ -16,11 +18,12 @@ import { Construct } from 'constructs';
 import type { DjangoFargateEnvironmentProps } from './django-fargate-environment-props';
 import { AccessLogs } from './private/access-logs';
 import { Database } from './private/database';
-import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT } from './private/defaults';
+import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT, DEFAULT_RELEASE_COMMANDS } from './private/defaults';
 import { LoadBalancer } from './private/load-balancer';
 import { suppressNag } from './private/nag';
 import { Network } from './private/network';
 import { Registry } from './private/registry';
+import { Release } from './private/release';
 import { SecurityGroups } from './private/security-groups';
 import { Service } from './private/service';
 import { StaticFiles } from './private/static-files';
@@ -45,6 +48,12 @@ const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
  * });
  */
 export class DjangoFargateEnvironment extends Construct {
+  /**
+   * Django's release commands, the default of `releaseCommands`:
+   * `python manage.py migrate --noinput`, then `python manage.py collectstatic --noinput`.
+   */
+  public static readonly DEFAULT_RELEASE_COMMANDS: string[][] = DEFAULT_RELEASE_COMMANDS.map((c) => [...c]);
+
   /** The VPC everything runs in. */
   public readonly vpc: ec2.IVpc;
   /** Security group of the load balancer: 80 and 443 from anywhere. */
@@ -83,6 +92,12 @@ export class DjangoFargateEnvironment extends Construct {
   public readonly service: ecs.FargateService;
   /** The log group the container logs to. */
   public readonly logGroup: logs.LogGroup;
+  /**
+   * The custom resource that runs the release commands; the service depends on it.
+   *
+   * @default - none, when `enableReleaseCommands` is false
+   */
+  public readonly release?: CustomResource;
   /** The bucket holding the access logs of the static bucket, CloudFront and the load balancer, and the VPC flow logs. */
   public readonly accessLogsBucket: s3.Bucket;
 
@@ -166,6 +181,7 @@ export class DjangoFargateEnvironment extends Construct {
       secretParameters[variable] = parameterName(suffix);
     }
 
+    const enableReleaseCommands = props.enableReleaseCommands ?? true;
     const service = new Service(this, 'Service', {
       vpc: this.vpc,
       securityGroup: this.serviceSecurityGroup,
@@ -191,12 +207,33 @@ export class DjangoFargateEnvironment extends Construct {
       parameterEncryptionKey: props.parameterEncryptionKey,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       removalPolicy,
+      withReleaseTaskDefinition: enableReleaseCommands,
     });
     this.cluster = service.cluster;
     this.taskDefinition = service.taskDefinition;
     this.container = service.container;
     this.service = service.service;
     this.logGroup = service.logGroup;
+
+    const privateSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    if (service.releaseTaskDefinition) {
+      this.release = new Release(this, 'Release', {
+        cluster: this.cluster,
+        taskDefinition: service.releaseTaskDefinition,
+        serviceTaskDefinition: this.taskDefinition,
+        containerName: DEFAULTS.containerName,
+        commands: props.releaseCommands ?? DEFAULT_RELEASE_COMMANDS,
+        vpc: this.vpc,
+        subnets: privateSubnets,
+        securityGroup: this.serviceSecurityGroup,
+        timeout: props.releaseTimeout ?? DEFAULTS.releaseTimeout,
+        logGroup: this.logGroup,
+        removalPolicy,
+      }).resource;
+      // The ordering is in the template: the service moves to a new task
+      // definition only after the release commands succeeded.
+      this.service.node.addDependency(this.release);
+    }
 
     // aws-cdk-lib's AwsCustomResource runs one function per stack; its role
     // carries the AWS-managed basic-execution policy (CloudWatch Logs only).
@@ -224,6 +261,15 @@ export class DjangoFargateEnvironment extends Construct {
     new CfnOutput(this, 'LoadBalancerDnsName', {
       description: 'DNS name of the load balancer (CloudFront\'s origin)',
       value: this.loadBalancer.loadBalancerDnsName,
+    });
+    const oneOffTaskDefinition = service.releaseTaskDefinition ?? this.taskDefinition;
+    const subnets = Fn.join(',', this.vpc.selectSubnets(privateSubnets).subnetIds);
+    new CfnOutput(this, 'RunTaskCommand', {
+      description: 'Runs a one-off manage.py command (replace COMMAND) as a Fargate task of the service',
+      value: `aws ecs run-task --cluster ${this.cluster.clusterName} --task-definition ${oneOffTaskDefinition.taskDefinitionArn} `
+        + '--launch-type FARGATE --network-configuration '
+        + `"awsvpcConfiguration={subnets=[${subnets}],securityGroups=[${this.serviceSecurityGroup.securityGroupId}],assignPublicIp=DISABLED}" `
+        + `--overrides '{"containerOverrides":[{"name":"${DEFAULTS.containerName}","command":["python","manage.py","COMMAND"]}]}'`,
     });
     new CfnOutput(this, 'DatabaseEndpoint', {
       description: 'Host and port of the PostgreSQL database (private)',

@@ -5,4 +5,5 @@ export * from './options/distribution-options';
 export * from './options/network-options';
 export * from './options/parameter-names';
 export * from './options/registry-options';
+export * from './options/release-options';
 export * from './options/service-options';

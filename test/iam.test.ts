@@ -1,7 +1,7 @@
 import { App, Stack, aws_kms as kms } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CONFIGURATIONS } from './configurations';
-import { FIXED_ENV, MINIMAL_PROPS, onlyResource, referencedId, synthesizeWith } from './util';
+import { FIXED_ENV, MINIMAL_PROPS, referencedId, serviceTaskDefinition, synthesizeWith } from './util';
 import { DjangoFargateEnvironment } from '../src';
 
 /**
@@ -15,7 +15,19 @@ const NO_RESOURCE_LEVEL = new Set([
   'ssmmessages:OpenControlChannel',
   'ssmmessages:OpenDataChannel',
   'logs:DescribeLogGroups',
+  // Listed tasks are limited to the release's cluster by an ecs:cluster condition.
+  'ecs:ListTasks',
 ]);
+
+/**
+ * The statement AWS documents for a Step Functions state machine that logs to
+ * CloudWatch Logs (vended log delivery), as aws-cdk-lib writes it for the
+ * release step's waiter state machine.
+ */
+const STEP_FUNCTIONS_LOG_DELIVERY = [
+  'logs:CreateLogDelivery', 'logs:CreateLogStream', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries', 'logs:PutLogEvents', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+].sort();
 
 function statements(template: Template): any[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement)
@@ -40,7 +52,9 @@ describe.each(CONFIGURATIONS.map((c) => [c.name, c] as const))('least privilege,
     const unscoped = all.filter((st) => st.Resource === '*' || (Array.isArray(st.Resource) && st.Resource.includes('*')));
     expect(unscoped.length).toBeGreaterThan(0);
     for (const st of unscoped) {
-      for (const action of [st.Action].flat()) expect([action, NO_RESOURCE_LEVEL.has(action)]).toEqual([action, true]);
+      const actions = [st.Action].flat().sort();
+      if (JSON.stringify(actions) === JSON.stringify(STEP_FUNCTIONS_LOG_DELIVERY)) continue;
+      for (const action of actions) expect([action, NO_RESOURCE_LEVEL.has(action)]).toEqual([action, true]);
     }
   });
 
@@ -53,7 +67,7 @@ describe('parameters encrypted with a customer-managed key', () => {
   test('the execution role and the parameter reader may decrypt with that key only', () => {
     const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abcd1234-ab12-cd34-ef56-abcdef123456';
     const s = synthesizeWith((stack) => ({ parameterEncryptionKey: kms.Key.fromKeyArn(stack, 'Key', keyArn) }), { env: FIXED_ENV });
-    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition').properties;
+    const task = serviceTaskDefinition(s).properties;
     const lookup = Object.values(s.template.findResources('Custom::AWS'))[0];
     const lookupRole = referencedId(s.template.findResources('AWS::Lambda::Function')[referencedId(lookup.Properties.ServiceToken)].Properties.Role);
     const decrypting = Object.values(s.template.findResources('AWS::IAM::Policy'))

@@ -1,6 +1,6 @@
 import { aws_certificatemanager as acm } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { FIXED_ENV, onlyResource, referencedId, synthesize, synthesizeWith, type Synthesized } from './util';
+import { FIXED_ENV, onlyResource, referencedId, serviceTaskDefinition, synthesize, synthesizeWith, type Synthesized } from './util';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
 
@@ -129,7 +129,7 @@ describe('load balancer with a certificate and custom port and health check', ()
 
   test('the target group follows the container port and health check path', () => {
     s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, HealthCheckPath: '/health/' });
-    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition');
+    const task = serviceTaskDefinition(s);
     expect(task.properties.ContainerDefinitions[0].PortMappings).toEqual([{ ContainerPort: 8080, Protocol: 'tcp' }]);
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { onlyResource, synthesize, type Synthesized } from './util';
+import { onlyResource, serviceTaskDefinition, synthesize, type Synthesized } from './util';
 import { defaultLifecyclePolicy, lifecyclePolicyProblems } from '../src/private/lifecycle-policy';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'lifecycle-policy.json');
@@ -42,7 +42,7 @@ describe('ECR repository with the default lifecycle policy', () => {
   });
 
   test('the task pulls the image from this repository at tag latest', () => {
-    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition');
+    const task = serviceTaskDefinition(s);
     const image = JSON.stringify(task.properties.ContainerDefinitions[0].Image);
     expect(image).toContain(onlyResource(s.template, 'AWS::ECR::Repository').id);
     expect(image).toMatch(/:latest"/);
@@ -51,9 +51,9 @@ describe('ECR repository with the default lifecycle policy', () => {
 
 describe('ECR repository with maxImageCount and imageTag', () => {
   test('the default policy keeps maxImageCount images and the task uses imageTag', () => {
-    const { template } = synthesize({ maxImageCount: 40, imageTag: 'v1.2.3' });
-    expect(lifecyclePolicyOf(template).rules[0].selection.countNumber).toBe(40);
-    const task = onlyResource(template, 'AWS::ECS::TaskDefinition');
+    const s = synthesize({ maxImageCount: 40, imageTag: 'v1.2.3' });
+    expect(lifecyclePolicyOf(s.template).rules[0].selection.countNumber).toBe(40);
+    const task = serviceTaskDefinition(s);
     expect(JSON.stringify(task.properties.ContainerDefinitions[0].Image)).toMatch(/:v1\.2\.3"/);
   });
 });

@@ -1,16 +1,16 @@
 import { aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FIXED_ENV, REGISTRY_IMAGE, idOf, onlyResource, referencedId, synthesize, type Synthesized } from './util';
+import { FIXED_ENV, idOf, onlyResource, referencedId, REGISTRY_IMAGE, serviceTaskDefinition, synthesize, type Synthesized } from './util';
 
-/** Name -> value of the container's environment. */
-function environmentOf(template: Template): { [name: string]: any } {
-  const container = onlyResource(template, 'AWS::ECS::TaskDefinition').properties.ContainerDefinitions[0];
+/** Name -> value of the service container's environment. */
+function environmentOf(s: Synthesized): { [name: string]: any } {
+  const container = serviceTaskDefinition(s).properties.ContainerDefinitions[0];
   return Object.fromEntries(container.Environment.map((e: any) => [e.Name, e.Value]));
 }
 
-/** Name -> ValueFrom of the container's secrets. */
-function secretsOf(template: Template): { [name: string]: any } {
-  const container = onlyResource(template, 'AWS::ECS::TaskDefinition').properties.ContainerDefinitions[0];
+/** Name -> ValueFrom of the service container's secrets. */
+function secretsOf(s: Synthesized): { [name: string]: any } {
+  const container = serviceTaskDefinition(s).properties.ContainerDefinitions[0];
   return Object.fromEntries(container.Secrets.map((e: any) => [e.Name, e.ValueFrom]));
 }
 
@@ -31,7 +31,7 @@ describe('service, default settings in a stack with a concrete environment', () 
   let task: any;
   beforeAll(() => {
     s = synthesize({}, { env: FIXED_ENV });
-    task = onlyResource(s.template, 'AWS::ECS::TaskDefinition').properties;
+    task = serviceTaskDefinition(s).properties;
   });
 
   test('a Fargate task definition (awsvpc) of 256 CPU units and 512 MiB with the django-app container on 8000', () => {
@@ -52,7 +52,7 @@ describe('service, default settings in a stack with a concrete environment', () 
   test('the container gets the documented plain variables', () => {
     const db = onlyResource(s.template, 'AWS::RDS::DBInstance').id;
     const bucket = idOf(s, s.environment.staticBucket.bucketName);
-    expect(environmentOf(s.template)).toEqual({
+    expect(environmentOf(s)).toEqual({
       DEBUG: 'False',
       DJANGO_ALLOWED_HOSTS: '*',
       DEVELOPMENT_MODE: 'False',
@@ -63,7 +63,7 @@ describe('service, default settings in a stack with a concrete environment', () 
   });
 
   test('the container gets the four secrets from their SSM parameters, by ARN', () => {
-    expect(secretsOf(s.template)).toEqual({
+    expect(secretsOf(s)).toEqual({
       DATABASE_NAME: parameterArn('team-task-production_postgres_db'),
       DATABASE_USER: parameterArn('team-task-production_database_username'),
       DATABASE_PASSWORD: parameterArn('team-task-production_database_password'),
@@ -85,7 +85,7 @@ describe('service, default settings in a stack with a concrete environment', () 
     const statements = statementsOfRole(s.template, referencedId(task.ExecutionRoleArn));
     const ssmStatements = statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('ssm:')));
     const readable = ssmStatements.flatMap((st) => [st.Resource].flat()).map((r) => JSON.stringify(r)).sort();
-    expect(readable).toEqual(Object.values(secretsOf(s.template)).map((r) => JSON.stringify(r)).sort());
+    expect(readable).toEqual(Object.values(secretsOf(s)).map((r) => JSON.stringify(r)).sort());
     expect(readable).toHaveLength(4);
     for (const st of ssmStatements) {
       expect([st.Action].flat().every((a: string) => /^ssm:(Get|Describe)/.test(a))).toBe(true);
@@ -95,7 +95,7 @@ describe('service, default settings in a stack with a concrete environment', () 
   test('the execution role pulls from this repository and writes to this log group; the task role has no SSM access', () => {
     const execution = statementsOfRole(s.template, referencedId(task.ExecutionRoleArn));
     const repo = onlyResource(s.template, 'AWS::ECR::Repository').id;
-    const logGroup = onlyResource(s.template, 'AWS::Logs::LogGroup').id;
+    const logGroup = idOf(s, s.environment.logGroup.logGroupName);
     expect(execution).toContainEqual(expect.objectContaining({
       Action: expect.arrayContaining(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']),
       Resource: { 'Fn::GetAtt': [repo, 'Arn'] },
@@ -109,12 +109,12 @@ describe('service, default settings in a stack with a concrete environment', () 
   });
 
   test('the container logs through awslogs to a log group kept for a month', () => {
-    const logGroup = onlyResource(s.template, 'AWS::Logs::LogGroup');
-    expect(logGroup.properties.RetentionInDays).toBe(30);
+    const logGroup = idOf(s, s.environment.logGroup.logGroupName);
+    expect(s.template.findResources('AWS::Logs::LogGroup')[logGroup].Properties.RetentionInDays).toBe(30);
     expect(task.ContainerDefinitions[0].LogConfiguration).toEqual({
       LogDriver: 'awslogs',
       Options: {
-        'awslogs-group': { Ref: logGroup.id },
+        'awslogs-group': { Ref: logGroup },
         'awslogs-stream-prefix': 'django',
         'awslogs-region': FIXED_ENV.region,
       },
@@ -179,13 +179,13 @@ describe('service with ECS Exec', () => {
 
   test('the service allows execute-command and the task role may open its channels', () => {
     expect(onlyResource(s.template, 'AWS::ECS::Service').properties.EnableExecuteCommand).toBe(true);
-    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition').properties;
+    const task = serviceTaskDefinition(s).properties;
     const actions = statementsOfRole(s.template, referencedId(task.TaskRoleArn)).flatMap((st) => [st.Action].flat());
     expect(actions).toEqual(expect.arrayContaining(['ssmmessages:CreateControlChannel', 'ssmmessages:OpenDataChannel']));
   });
 
   test('sessions are recorded in the service\'s log group', () => {
-    const logGroup = onlyResource(s.template, 'AWS::Logs::LogGroup').id;
+    const logGroup = idOf(s, s.environment.logGroup.logGroupName);
     expect(onlyResource(s.template, 'AWS::ECS::Cluster').properties.Configuration.ExecuteCommandConfiguration).toEqual({
       Logging: 'OVERRIDE',
       LogConfiguration: { CloudWatchLogGroupName: { Ref: logGroup } },
@@ -210,18 +210,18 @@ describe('service with custom settings (environment-agnostic stack)', () => {
   });
 
   test('task size, image, scaling and retention follow the props', () => {
-    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition').properties;
+    const task = serviceTaskDefinition(s).properties;
     expect(task).toMatchObject({ Cpu: '1024', Memory: '4096' });
     expect(task.ContainerDefinitions[0].Image).toBe('public.ecr.aws/docker/library/python:3.12-slim');
     s.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 10 });
     s.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 50 }),
     });
-    s.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    expect(s.template.findResources('AWS::Logs::LogGroup')[idOf(s, s.environment.logGroup.logGroupName)].Properties.RetentionInDays).toBe(365);
   });
 
   test('containerEnvironment is merged over the defaults', () => {
-    const env = environmentOf(s.template);
+    const env = environmentOf(s);
     expect(env.DJANGO_ALLOWED_HOSTS).toBe('www.example.com');
     expect(env.SENTRY_ENVIRONMENT).toBe('production');
     expect(env.DEBUG).toBe('False');
@@ -229,14 +229,14 @@ describe('service with custom settings (environment-agnostic stack)', () => {
   });
 
   test('containerSecrets add parameters (environment-agnostic ARNs) and the execution role may read them too', () => {
-    const secrets = secretsOf(s.template);
+    const secrets = secretsOf(s);
     expect(Object.keys(secrets).sort()).toEqual(
       ['DATABASE_NAME', 'DATABASE_PASSWORD', 'DATABASE_URL', 'DATABASE_USER', 'DJANGO_SECRET_KEY', 'SENTRY_DSN'],
     );
     expect(secrets.DATABASE_URL).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/team-task-production_database_url']],
     });
-    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition').properties;
+    const task = serviceTaskDefinition(s).properties;
     const readable = statementsOfRole(s.template, referencedId(task.ExecutionRoleArn))
       .filter((st) => [st.Action].flat().some((a: string) => a.startsWith('ssm:')))
       .flatMap((st) => [st.Resource].flat());
@@ -244,7 +244,7 @@ describe('service with custom settings (environment-agnostic stack)', () => {
   });
 
   test('with an external image, the execution role gets no ECR pull rights on the repository', () => {
-    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition').properties;
+    const task = serviceTaskDefinition(s).properties;
     const execution = JSON.stringify(statementsOfRole(s.template, referencedId(task.ExecutionRoleArn)));
     expect(execution).not.toContain(onlyResource(s.template, 'AWS::ECR::Repository').id);
   });

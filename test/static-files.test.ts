@@ -1,6 +1,6 @@
 import { aws_certificatemanager as acm, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FIXED_ENV, idOf, onlyResource, referencedId, synthesize, synthesizeWith, type Synthesized } from './util';
+import { FIXED_ENV, idOf, onlyResource, referencedId, serviceTaskDefinition, synthesize, synthesizeWith, type Synthesized } from './util';
 
 // AWS-managed cache policies, by their documented ids.
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -110,7 +110,7 @@ describe('static files bucket and CloudFront, default settings', () => {
   });
 
   test('the task role may read, write and list the bucket with named actions; nobody else is granted it', () => {
-    const task = onlyResource(s.template, 'AWS::ECS::TaskDefinition');
+    const task = serviceTaskDefinition(s);
     const taskRoleId = referencedId(task.properties.TaskRoleArn);
     const policies = Object.values(s.template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes(bucketId));

@@ -65,6 +65,12 @@ export function idOf(s: Synthesized, token: string): string {
   return referencedId(s.stack.resolve(token));
 }
 
+/** The service's task definition (there is a second one for the release commands). */
+export function serviceTaskDefinition(s: Synthesized): { id: string; properties: any } {
+  const id = idOf(s, s.environment.taskDefinition.taskDefinitionArn);
+  return { id, properties: s.template.findResources('AWS::ECS::TaskDefinition')[id].Properties };
+}
+
 /** Every string in a JSON-like value, deeply. */
 export function allStrings(value: unknown): string[] {
   if (typeof value === 'string') return [value];

@@ -92,6 +92,17 @@ describe('fails at construction when', () => {
     ['the CPU target is above 100', { targetCpuUtilizationPercent: 150 }, literal('`targetCpuUtilizationPercent` (150) must be a percentage above 0 and at most 100')],
     ['the image tag is invalid', { imageTag: '-latest' }, literal('`imageTag` ("-latest") is not a valid image tag')],
     ['image and imageTag are both set', { image: REGISTRY_IMAGE, imageTag: 'v1' }, literal('`imageTag` is set together with `image`')],
+    // release
+    ['releaseCommands is empty', { releaseCommands: [] }, literal('`releaseCommands` is an empty list')],
+    ['a release command is empty', { releaseCommands: [['python', 'manage.py', 'migrate'], []] }, literal('`releaseCommands[1]` ([]) must be a program and its arguments')],
+    ['a release command has an empty argument', { releaseCommands: [['python', '']] }, literal('`releaseCommands[0]` (["python",""]) must be a program and its arguments')],
+    ['a release command repeats another', { releaseCommands: [['python', 'manage.py', 'migrate'], ['python', 'manage.py', 'migrate']] },
+      literal('`releaseCommands[1]` (["python","manage.py","migrate"]) repeats `releaseCommands[0]`')],
+    ['there are too many release commands', { releaseCommands: Array.from({ length: 51 }, (_, i) => ['echo', String(i)]) },
+      literal('`releaseCommands` has 51 commands: at most 50 are supported')],
+    ['releaseCommands are set while the release step is off', { enableReleaseCommands: false, releaseCommands: [['true']] },
+      literal('`releaseCommands` is set but `enableReleaseCommands` is false')],
+    ['the release timeout exceeds 110 minutes', { releaseTimeout: Duration.hours(2) }, literal('`releaseTimeout` (2 hours) must be from 1 to 110 minutes')],
     // database
     ['backups are disabled', { databaseBackupRetention: Duration.days(0) }, literal('`databaseBackupRetention` (0 days) must be a whole number of days from 1 to 35')],
     ['backups are kept longer than 35 days', { databaseBackupRetention: Duration.days(36) }, literal('`databaseBackupRetention` (36 days) must be a whole number of days from 1 to 35')],

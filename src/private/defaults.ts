@@ -23,6 +23,7 @@ export const DEFAULTS = {
   databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
   databaseAllocatedStorageGiB: 20,
   databaseMaxAllocatedStorageGiB: 100,
+  releaseTimeout: Duration.minutes(15),
   parameterNames: {
     databaseName: 'postgres_db',
     databaseUsername: 'database_username',
@@ -30,6 +31,12 @@ export const DEFAULTS = {
     djangoSecretKey: 'django_secret_key',
   },
 } as const;
+
+/** Django's release commands: schema migrations, then static files to the bucket. */
+export const DEFAULT_RELEASE_COMMANDS: readonly (readonly string[])[] = [
+  ['python', 'manage.py', 'migrate', '--noinput'],
+  ['python', 'manage.py', 'collectstatic', '--noinput'],
+];
 
 /** Environment variables every container gets; `containerEnvironment` is merged over them. */
 export const DEFAULT_CONTAINER_ENVIRONMENT: { readonly [name: string]: string } = {

@@ -37,7 +37,13 @@ export interface ServiceProps {
   readonly enableExecuteCommand: boolean;
   /** Whether the log group goes with the stack (a disposable environment). */
   readonly removalPolicy: RemovalPolicy;
+  /** Also make a task definition for the release commands. */
+  readonly withReleaseTaskDefinition: boolean;
 }
+
+/** Log stream prefixes in the service's log group: the web tasks' and the release tasks'. */
+export const SERVICE_STREAM_PREFIX = 'django';
+export const RELEASE_STREAM_PREFIX = 'release';
 
 /**
  * The ECS cluster and the Fargate service running the Django container behind
@@ -49,6 +55,8 @@ export class Service extends Construct {
   public readonly container: ecs.ContainerDefinition;
   public readonly service: ecs.FargateService;
   public readonly logGroup: logs.LogGroup;
+  /** Same image, environment, secrets and roles as the service's, logging under `release/`. */
+  public readonly releaseTaskDefinition?: ecs.FargateTaskDefinition;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
@@ -71,14 +79,15 @@ export class Service extends Construct {
     // The task definition makes a task role and, once something needs it, a
     // separate execution role: the image pull, the log stream and the secrets
     // below are granted to the execution role, the bucket to the task role.
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+    const taskSize: ecs.FargateTaskDefinitionProps = {
       cpu: props.cpu,
       memoryLimitMiB: props.memoryLimitMiB,
       runtimePlatform: {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
         cpuArchitecture: ecs.CpuArchitecture.X86_64,
       },
-    });
+    };
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', taskSize);
 
     // Each parameter is imported by name (no lookup, no value at synthesis);
     // ecs.Secret grants the execution role read access to exactly that ARN.
@@ -89,14 +98,17 @@ export class Service extends Construct {
       secrets[variable] = ecs.Secret.fromSsmParameter(parameter);
     }
 
-    this.container = this.taskDefinition.addContainer('Django', {
+    const containerOptions = (streamPrefix: string): ecs.ContainerDefinitionOptions => ({
       containerName: props.containerName,
       image: props.image,
       essential: true,
-      portMappings: [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }],
       environment: props.environment,
       secrets,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'django' }),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix }),
+    });
+    this.container = this.taskDefinition.addContainer('Django', {
+      ...containerOptions(SERVICE_STREAM_PREFIX),
+      portMappings: [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }],
     });
 
     // Exactly what django-storages needs for collectstatic and uploads,
@@ -112,6 +124,19 @@ export class Service extends Construct {
     }));
     const executionRole = this.taskDefinition.obtainExecutionRole();
     props.parameterEncryptionKey?.grantDecrypt(executionRole);
+
+    if (props.withReleaseTaskDefinition) {
+      this.releaseTaskDefinition = new ecs.FargateTaskDefinition(this, 'ReleaseTaskDefinition', {
+        ...taskSize,
+        taskRole,
+        executionRole,
+      });
+      this.releaseTaskDefinition.addContainer('Django', containerOptions(RELEASE_STREAM_PREFIX));
+      suppressNag(this.releaseTaskDefinition, {
+        id: 'AwsSolutions-ECS2',
+        reason: 'Only non-secret settings are plain environment variables; every secret is injected from SSM through `secrets`.',
+      });
+    }
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,

@@ -19,6 +19,7 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/;
 const DOMAIN_NAME = /^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
+const MAX_RELEASE_COMMANDS = 50;
 
 /** The secrets every container gets, by environment variable, as `parameterNames` keys. */
 export const DEFAULT_SECRET_PARAMETERS = {
@@ -52,6 +53,7 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
   checkCertificates(scope, props, add);
   checkService(props, add);
   checkDatabase(props, add);
+  checkRelease(props, add);
   const lifecyclePolicy = checkRegistry(props, add);
 
   if (problems.length > 0) {
@@ -267,6 +269,40 @@ function checkDatabase(props: DjangoFargateEnvironmentProps, add: (p: string) =>
     const least = Math.ceil((allocated * 11) / 10);
     if (maxAllocated < least) {
       add(`\`databaseMaxAllocatedStorageGiB\` (${maxAllocated}) must be at least 10 % above \`databaseAllocatedStorageGiB\` (${allocated}), i.e. ${least} or more, for storage autoscaling`);
+    }
+  }
+}
+
+function checkRelease(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const commands = props.releaseCommands;
+  if (props.enableReleaseCommands === false && commands !== undefined) {
+    add('`releaseCommands` is set but `enableReleaseCommands` is false: remove one of them');
+  }
+  if (commands !== undefined) {
+    if (commands.length === 0) {
+      add('`releaseCommands` is an empty list: give at least one command, or set `enableReleaseCommands` to false');
+    }
+    if (commands.length > MAX_RELEASE_COMMANDS) {
+      add(`\`releaseCommands\` has ${commands.length} commands: at most ${MAX_RELEASE_COMMANDS} are supported; combine some in a script`);
+    }
+    const seen = new Map<string, number>();
+    commands.forEach((command, i) => {
+      if (command.length === 0 || command.some((arg) => typeof arg !== 'string' || arg.length === 0)) {
+        add(`\`releaseCommands[${i}]\` (${show(command)}) must be a program and its arguments, none empty, e.g. ["python", "manage.py", "migrate", "--noinput"]`);
+      }
+      // The release step recognises each command's task by the command itself.
+      const key = show(command);
+      if (seen.has(key)) {
+        add(`\`releaseCommands[${i}]\` (${key}) repeats \`releaseCommands[${seen.get(key)}]\`: each command may appear once`);
+      }
+      seen.set(key, i);
+    });
+  }
+  const timeout = props.releaseTimeout;
+  if (timeout && !timeout.isUnresolved()) {
+    const minutes = timeout.toSeconds() / 60;
+    if (minutes < 1 || minutes > 110) {
+      add(`\`releaseTimeout\` (${timeout.toHumanString()}) must be from 1 to 110 minutes: the deployment waits at most two hours for a custom resource`);
     }
   }
 }

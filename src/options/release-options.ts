@@ -1,0 +1,40 @@
+import type { Duration } from 'aws-cdk-lib';
+
+/**
+ * Commands that must succeed before a new version of the service takes traffic.
+ */
+export interface ReleaseOptions {
+  /**
+   * Run the release commands on every deployment that changes the image or the task definition.
+   *
+   * When on, each command runs as a one-off Fargate task from the service's
+   * image, with its environment, secrets, subnets and security group, and the
+   * deployment waits: the service moves to the new task definition only after
+   * every command exited 0, and the deployment fails (the service stays on
+   * its previous version) when one fails or the release times out. Turn it
+   * off for an image without `manage.py`, e.g. a placeholder for the first
+   * deployment.
+   *
+   * @default true
+   */
+  readonly enableReleaseCommands?: boolean;
+
+  /**
+   * The release commands, run in order, each in its own task (exec form: program and arguments).
+   *
+   * To add one to Django's, extend the defaults:
+   * `[...DjangoFargateEnvironment.DEFAULT_RELEASE_COMMANDS, ['python', 'manage.py', 'createcachetable']]`.
+   *
+   * @default - `python manage.py migrate --noinput`, then `python manage.py collectstatic --noinput`
+   */
+  readonly releaseCommands?: string[][];
+
+  /**
+   * How long all release commands together may take before the deployment fails, from 1 to 110 minutes.
+   *
+   * A command still running then is stopped.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly releaseTimeout?: Duration;
+}
