@@ -72,7 +72,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 });
 
-project.gitignore.exclude('cdk.out/', 'examples/**/cdk.out/', '*.tsbuildinfo', '.venv/');
+project.gitignore.exclude('cdk.out/', 'examples/**/cdk.out/', '*.tsbuildinfo', '.venv/', '__pycache__/');
 project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/', '/.cfnlintrc.yaml', '/.venv/');
 
 // Example apps and helper scripts are type-checked and linted with the tests.
@@ -110,9 +110,17 @@ project.addTask('cfn-lint', {
   exec: 'bash scripts/cfn-lint.sh',
 });
 
+// A real Django app against a real PostgreSQL and an S3/SSM emulator, all on
+// 127.0.0.1, fed the variables and secrets of the synthesized task definition.
+project.addTask('e2e', {
+  description: 'End-to-end: the example Django app lives with the container contract (installs PostgreSQL with apt)',
+  exec: 'bash test/e2e/run.sh',
+});
+
 const ci = project.addTask('ci', { description: 'Everything CI checks (the README test command)' });
 ci.spawn(project.buildTask);
 ci.spawn(project.tasks.tryFind('cfn-lint')!);
+ci.spawn(project.tasks.tryFind('e2e')!);
 ci.spawn(project.tasks.tryFind('check:clean')!);
 
 project.synth();
