@@ -3,7 +3,6 @@ import {
   CustomResource,
   Fn,
   RemovalPolicy,
-  Stack,
   Tags,
   aws_cloudfront as cloudfront,
   aws_ec2 as ec2,
@@ -20,7 +19,6 @@ import { AccessLogs } from './private/access-logs';
 import { Database } from './private/database';
 import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT, DEFAULT_RELEASE_COMMANDS } from './private/defaults';
 import { LoadBalancer } from './private/load-balancer';
-import { suppressNag } from './private/nag';
 import { Network } from './private/network';
 import { Registry } from './private/registry';
 import { Release } from './private/release';
@@ -28,9 +26,6 @@ import { SecurityGroups } from './private/security-groups';
 import { Service } from './private/service';
 import { StaticFiles } from './private/static-files';
 import { DEFAULT_SECRET_PARAMETERS, validateProps } from './private/validation';
-
-/** Construct id of aws-cdk-lib's per-stack AwsCustomResource function (its fixed UUID). */
-const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 /**
  * A complete home for a containerised Django application on AWS.
@@ -233,17 +228,6 @@ export class DjangoFargateEnvironment extends Construct {
       // The ordering is in the template: the service moves to a new task
       // definition only after the release commands succeeded.
       this.service.node.addDependency(this.release);
-    }
-
-    // aws-cdk-lib's AwsCustomResource runs one function per stack; its role
-    // carries the AWS-managed basic-execution policy (CloudWatch Logs only).
-    const customResourceRole = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON)?.node.tryFindChild('ServiceRole');
-    if (customResourceRole) {
-      suppressNag(customResourceRole, {
-        id: 'AwsSolutions-IAM4',
-        reason: 'aws-cdk-lib\'s AwsCustomResource function role uses AWSLambdaBasicExecutionRole, which only allows writing its own logs.',
-        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-      });
     }
 
     Tags.of(this).add('Project', props.project);

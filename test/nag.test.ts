@@ -47,3 +47,20 @@ describe('cdk-nag AwsSolutions pack', () => {
     },
   );
 });
+
+describe('two environments in one stack', () => {
+  test('share aws-cdk-lib\'s custom-resource function, whose suppression is recorded once, and stay clean', () => {
+    const { errors, warnings, stack } = awsSolutionsFindings((s) => {
+      new DjangoFargateEnvironment(s, 'Staging', { project: 'team-task', environment: 'staging' });
+      new DjangoFargateEnvironment(s, 'Production', { project: 'team-task', environment: 'production' });
+    });
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    const resources = (stack.node.root as App).synth().getStackByName(stack.stackName).template.Resources as { [id: string]: any };
+    const repositories = Object.values(resources).filter((r) => r.Type === 'AWS::ECR::Repository').map((r) => r.Properties.RepositoryName);
+    expect(repositories.sort()).toEqual(['team-task-production', 'team-task-staging']);
+    const singletonRole = Object.entries(resources)
+      .find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'))![1];
+    expect(singletonRole.Metadata.cdk_nag.rules_to_suppress.map((x: any) => x.id)).toEqual(['AwsSolutions-IAM4']);
+  });
+});

@@ -12,6 +12,9 @@ import {
 import { Construct } from 'constructs';
 import { suppressNag } from './nag';
 
+/** Construct id of aws-cdk-lib's per-stack AwsCustomResource function (its fixed UUID). */
+const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
+
 /**
  * Performance Insights is not offered on the smallest burstable classes
  * (micro and small T instances).
@@ -61,6 +64,17 @@ export class Database extends Construct {
     // response); the password stays a dynamic reference.
     const username = this.readParameter('MasterUsername', props.usernameParameter, props.parameterEncryptionKey);
     const databaseName = this.readParameter('DatabaseName', props.databaseNameParameter, props.parameterEncryptionKey);
+
+    // aws-cdk-lib runs every AwsCustomResource of a stack in one function,
+    // whose role carries the AWS-managed basic-execution policy (own logs only).
+    const singletonRole = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON)?.node.tryFindChild('ServiceRole');
+    if (singletonRole) {
+      suppressNag(singletonRole, {
+        id: 'AwsSolutions-IAM4',
+        reason: 'aws-cdk-lib\'s AwsCustomResource function role uses AWSLambdaBasicExecutionRole, which only allows writing its own logs.',
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      });
+    }
 
     const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
       engine: POSTGRES_ENGINE,

@@ -19,11 +19,11 @@ export function suppressNag(construct: IConstruct, ...suppressions: NagSuppressi
   if (!(resource instanceof CfnResource)) {
     throw new Error(`cannot record cdk-nag suppressions on ${construct.node.path}: it is not a CloudFormation resource`);
   }
-  const existing: unknown[] = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
-  resource.addMetadata('cdk_nag', {
-    rules_to_suppress: [
-      ...existing,
-      ...suppressions.map((s) => ({ id: s.id, reason: s.reason, ...(s.appliesTo ? { applies_to: s.appliesTo } : {}) })),
-    ],
-  });
+  const existing: { id: string; reason: string }[] = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
+  // Shared resources (e.g. aws-cdk-lib's per-stack singletons) may be
+  // suppressed by several environments; record each suppression once.
+  const added = suppressions
+    .filter((s) => !existing.some((e) => e.id === s.id && e.reason === s.reason))
+    .map((s) => ({ id: s.id, reason: s.reason, ...(s.appliesTo ? { applies_to: s.appliesTo } : {}) }));
+  resource.addMetadata('cdk_nag', { rules_to_suppress: [...existing, ...added] });
 }
