@@ -72,8 +72,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 });
 
-project.gitignore.exclude('cdk.out/', 'examples/**/cdk.out/', '*.tsbuildinfo', '.venv/', '__pycache__/');
-project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/', '/.cfnlintrc.yaml', '/.venv/');
+project.gitignore.exclude('cdk.out/', 'examples/**/cdk.out/', '*.tsbuildinfo', '.venv/', '__pycache__/', '.jsii.tabl.json', '/test/consumers/java/target/');
+project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/', '/.cfnlintrc.yaml', '/.venv/', '/cdk.out/', '/rosetta/', '.jsii.tabl.json');
 
 // Example apps and helper scripts are type-checked and linted with the tests.
 project.tsconfigDev.addInclude('examples/**/*.ts');
@@ -121,6 +121,27 @@ const ci = project.addTask('ci', { description: 'Everything CI checks (the READM
 ci.spawn(project.buildTask);
 ci.spawn(project.tasks.tryFind('cfn-lint')!);
 ci.spawn(project.tasks.tryFind('e2e')!);
+
+// README and `@example` code must compile (strict jsii-rosetta, with
+// rosetta/default.ts-fixture); the Python and Java translations land in
+// .jsii.tabl.json, which jsii-pacmak puts into the packages' docs.
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile the README and API-doc examples (strict) and translate them to Python and Java',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosettaExtract);
+// Never ship TypeScript examples in the Python or Java docs (a missing or stale tablet fails).
+for (const language of ['python', 'java']) {
+  project.tasks.tryFind(`package:${language}`)!.reset(`jsii-pacmak -v --target ${language} --rosetta-unknown-snippets fail`);
+}
+
+// The Python wheel and the Java artifact, used by a real Python CDK app and a
+// real Maven project: their templates must equal the TypeScript example's.
+const consumers = project.addTask('test:consumers', {
+  description: 'Build the Python and Java packages and check them as their users would use them',
+  exec: 'bash test/consumers/run-all.sh',
+});
+ci.spawn(consumers);
 ci.spawn(project.tasks.tryFind('check:clean')!);
 
 project.synth();

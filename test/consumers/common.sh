@@ -1,0 +1,74 @@
+# Sourced by the consumer scripts (bash). Defines:
+#   ROOT               the repository root
+#   CONSUMERS          test/consumers
+#   CDK_VERSION        aws-cdk-lib version from package.json devDependencies
+#   CONSTRUCTS_VERSION constructs version from package.json devDependencies
+#   LIBRARY_VERSION    this package's version from package.json
+#   TS_TEMPLATE        the template `npx projen synth:example` writes
+# and exports the environment every synthesis runs with (no AWS account).
+
+CONSUMERS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$CONSUMERS/../.." && pwd)"
+
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_ACCESS_KEY_ID=test
+export AWS_SECRET_ACCESS_KEY=test
+export AWS_REGION=us-east-1
+export CDK_DISABLE_VERSION_CHECK=true
+# jsii (the compiler, and the runtime inside every Python and Java process)
+# prints a large banner on each start while the Node.js in use is end-of-life
+# for jsii (Node 20 since 2026-10-30); keep the output readable. The variables
+# list the Node major versions to stay quiet about.
+NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="$NODE_MAJOR"
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="$NODE_MAJOR"
+
+# Exact versions, as the library's own tests use them. A range such as
+# "^2.221.0" is rejected: the consumers must test one known version.
+package_json_version() { # <jq-like path: devDependencies.aws-cdk-lib>
+  node -e '
+    const [section, name] = process.argv[1].split(/\.(.*)/s);
+    const pkg = require(process.argv[2]);
+    const v = name ? (pkg[section] || {})[name] : pkg[section];
+    if (!v || !/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(v)) {
+      console.error(`package.json ${process.argv[1]} is ${JSON.stringify(v)}, not an exact version`);
+      process.exit(1);
+    }
+    process.stdout.write(v);
+  ' "$1" "$ROOT/package.json"
+}
+CDK_VERSION="$(package_json_version devDependencies.aws-cdk-lib)"
+CONSTRUCTS_VERSION="$(package_json_version devDependencies.constructs)"
+LIBRARY_VERSION="$(package_json_version version)"
+
+TS_TEMPLATE="${TS_TEMPLATE:-$ROOT/examples/app/cdk.out/DjangoExample.template.json}"
+
+# Fails unless the TypeScript example has been synthesized (and warns when it
+# looks older than the sources it was made from).
+require_ts_template() {
+  if [[ ! -f "$TS_TEMPLATE" ]]; then
+    echo "missing $TS_TEMPLATE: run 'npx projen synth:example' first (run-all.sh does)" >&2
+    return 1
+  fi
+  local newer
+  newer="$(find "$ROOT/src" "$ROOT/examples" -newer "$TS_TEMPLATE" -type f \
+    -not -path '*/cdk.out/*' -print -quit)"
+  if [[ -n "$newer" ]]; then
+    echo "warning: $newer is newer than $TS_TEMPLATE; re-run 'npx projen synth:example'" >&2
+  fi
+}
+
+# Writes the message the TypeScript library (lib/) throws for the invalid
+# props of the validation check into file $1.
+ts_error_message() {
+  node "$CONSUMERS/ts-error-message.js" "$1"
+}
+
+# timed <label> <command...>: runs the command and reports how long it took.
+timed() {
+  local label="$1" start=$SECONDS rc=0
+  shift
+  "$@" || rc=$?
+  echo "   ($label: $((SECONDS - start))s)"
+  return "$rc"
+}
