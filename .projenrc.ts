@@ -95,33 +95,6 @@ const synthExample = project.addTask('synth:example', {
 synthExample.spawn(project.compileTask);
 synthExample.exec('cdk synth --quiet --no-notices --no-version-reporting --ci', { cwd: 'examples/app' });
 
-// Fails when a build left generated files (package.json, API.md, ...) different
-// from what is committed: run `npx projen build` and commit the result.
-project.addTask('check:clean', {
-  description: 'Fail if generated files differ from the committed ones',
-  exec: 'bash scripts/check-clean.sh',
-});
-
-// The README's test command: build (jsii compile, API.md, jest with the
-// cdk-nag checks, eslint, package), cfn-lint over every tested configuration,
-// then fail if anything generated differs from what is committed.
-project.addTask('cfn-lint', {
-  description: 'Lint the template of every tested configuration with cfn-lint (pinned)',
-  exec: 'bash scripts/cfn-lint.sh',
-});
-
-// A real Django app against a real PostgreSQL and an S3/SSM emulator, all on
-// 127.0.0.1, fed the variables and secrets of the synthesized task definition.
-project.addTask('e2e', {
-  description: 'End-to-end: the example Django app lives with the container contract (installs PostgreSQL with apt)',
-  exec: 'bash test/e2e/run.sh',
-});
-
-const ci = project.addTask('ci', { description: 'Everything CI checks (the README test command)' });
-ci.spawn(project.buildTask);
-ci.spawn(project.tasks.tryFind('cfn-lint')!);
-ci.spawn(project.tasks.tryFind('e2e')!);
-
 // README and `@example` code must compile (strict jsii-rosetta, with
 // rosetta/default.ts-fixture); the Python and Java translations land in
 // .jsii.tabl.json, which jsii-pacmak puts into the packages' docs.
@@ -135,13 +108,39 @@ for (const language of ['python', 'java']) {
   project.tasks.tryFind(`package:${language}`)!.reset(`jsii-pacmak -v --target ${language} --rosetta-unknown-snippets fail`);
 }
 
+const cfnLint = project.addTask('cfn-lint', {
+  description: 'Lint the template of every tested configuration with cfn-lint (pinned)',
+  exec: 'bash scripts/cfn-lint.sh',
+});
+
+// A real Django app against a real PostgreSQL and an S3/SSM emulator, all on
+// 127.0.0.1, fed the variables and secrets of the synthesized task definition.
+const e2e = project.addTask('e2e', {
+  description: 'End-to-end: the example Django app lives with the container contract (installs PostgreSQL with apt)',
+  exec: 'bash test/e2e/run.sh',
+});
+
 // The Python wheel and the Java artifact, used by a real Python CDK app and a
 // real Maven project: their templates must equal the TypeScript example's.
 const consumers = project.addTask('test:consumers', {
   description: 'Build the Python and Java packages and check them as their users would use them',
   exec: 'bash test/consumers/run-all.sh',
 });
-ci.spawn(consumers);
-ci.spawn(project.tasks.tryFind('check:clean')!);
+
+// Fails when a build left generated files (package.json, API.md, ...) different
+// from what is committed: run `npx projen build` and commit the result.
+const checkClean = project.addTask('check:clean', {
+  description: 'Fail if generated files differ from the committed ones',
+  exec: 'bash scripts/check-clean.sh',
+});
+
+// The README's test command: build (jsii compile, API.md, strict rosetta,
+// jest with the cdk-nag checks, eslint, package), cfn-lint over every tested
+// configuration, the end-to-end test, the Python and Java consumers, then fail
+// if anything generated differs from what is committed.
+const ci = project.addTask('ci', { description: 'Everything CI checks (the README test command)' });
+for (const step of [project.buildTask, cfnLint, e2e, consumers, checkClean]) {
+  ci.spawn(step);
+}
 
 project.synth();
