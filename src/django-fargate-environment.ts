@@ -2,7 +2,6 @@ import {
   CfnOutput,
   CustomResource,
   Fn,
-  RemovalPolicy,
   Tags,
   aws_cloudfront as cloudfront,
   aws_ec2 as ec2,
@@ -104,7 +103,7 @@ export class DjangoFargateEnvironment extends Construct {
     const parameterName = (suffix: string) => `${prefix}_${suffix}`;
     const names = { ...DEFAULTS.parameterNames, ...props.parameterNames };
     const containerPort = props.containerPort ?? DEFAULTS.containerPort;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? DEFAULTS.removalPolicy;
 
     this.accessLogsBucket = new AccessLogs(this, 'AccessLogs', { removalPolicy }).bucket;
 
@@ -133,7 +132,7 @@ export class DjangoFargateEnvironment extends Construct {
       containerPort,
       healthCheckPath: props.healthCheckPath ?? DEFAULTS.healthCheckPath,
       certificate: props.certificate,
-      originProtection: props.originProtection ?? true,
+      originProtection: props.originProtection ?? DEFAULTS.originProtection,
       accessLogsBucket: this.accessLogsBucket,
     });
     this.loadBalancer = lb.loadBalancer;
@@ -176,7 +175,7 @@ export class DjangoFargateEnvironment extends Construct {
       secretParameters[variable] = parameterName(suffix);
     }
 
-    const enableReleaseCommands = props.enableReleaseCommands ?? true;
+    const enableReleaseCommands = props.enableReleaseCommands ?? DEFAULTS.enableReleaseCommands;
     const service = new Service(this, 'Service', {
       vpc: this.vpc,
       securityGroup: this.serviceSecurityGroup,
@@ -200,7 +199,7 @@ export class DjangoFargateEnvironment extends Construct {
       },
       secretParameters,
       parameterEncryptionKey: props.parameterEncryptionKey,
-      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      enableExecuteCommand: props.enableExecuteCommand ?? DEFAULTS.enableExecuteCommand,
       removalPolicy,
       withReleaseTaskDefinition: enableReleaseCommands,
     });

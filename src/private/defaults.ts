@@ -1,4 +1,4 @@
-import { Duration, aws_cloudfront as cloudfront, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, aws_cloudfront as cloudfront, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
 
 /** The defaults of DESIGN.md, in one place; props docs repeat them as `@default`. */
 export const DEFAULTS = {
@@ -8,6 +8,8 @@ export const DEFAULTS = {
   natGateways: 1,
   maxImageCount: 15,
   priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+  originProtection: true,
+  removalPolicy: RemovalPolicy.RETAIN,
   imageTag: 'latest',
   containerName: 'django-app',
   containerPort: 8000,
@@ -18,6 +20,8 @@ export const DEFAULTS = {
   targetCpuUtilizationPercent: 70,
   healthCheckPath: '/',
   logRetention: logs.RetentionDays.ONE_MONTH,
+  enableExecuteCommand: false,
+  enableReleaseCommands: true,
   databaseMultiAz: false,
   databaseBackupRetention: Duration.days(7),
   databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
