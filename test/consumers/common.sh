@@ -45,6 +45,18 @@ TS_TEMPLATE="${TS_TEMPLATE:-$ROOT/examples/app/cdk.out/DjangoExample.template.js
 
 # Fails unless the TypeScript example has been synthesized (and warns when it
 # looks older than the sources it was made from).
+# Makes the consumer's work directory $WORK (removed on exit unless KEEP_WORK is
+# set) with a tmp/ inside. The jsii runtime unpacks every package it loads
+# (aws-cdk-lib: 160 MB) into a cache, ~/.cache/aws/jsii by default, and the Java
+# runtime leaves a copy of itself in $TMPDIR: both stay in $WORK unless told
+# otherwise (run-all.sh shares one cache between the consumers).
+consumer_workdir() { # <name>
+  WORK="$(mktemp -d "${TMPDIR:-/tmp}/consumer-$1.XXXXXX")"
+  trap '[[ -n "${KEEP_WORK:-}" ]] || rm -rf "$WORK"' EXIT
+  export JSII_RUNTIME_PACKAGE_CACHE_ROOT="${JSII_RUNTIME_PACKAGE_CACHE_ROOT:-$WORK/jsii-package-cache}"
+  mkdir -p "$WORK/tmp"
+}
+
 require_ts_template() {
   if [[ ! -f "$TS_TEMPLATE" ]]; then
     echo "missing $TS_TEMPLATE: run 'npx projen synth:example' first (run-all.sh does)" >&2

@@ -23,13 +23,7 @@ if [[ ! -f "$ARTIFACT_DIR/cdk-django-fargate-$LIBRARY_VERSION.jar" ]]; then
 fi
 require_ts_template
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/consumer-java.XXXXXX")"
-trap '[[ -n "${KEEP_WORK:-}" ]] || rm -rf "$WORK"' EXIT
-# The jsii runtime unpacks every package it loads (aws-cdk-lib: 160 MB) into a
-# cache, ~/.cache/aws/jsii by default, and the Java runtime leaves a copy of
-# itself in $TMPDIR: keep both in the work directory unless told otherwise.
-export JSII_RUNTIME_PACKAGE_CACHE_ROOT="${JSII_RUNTIME_PACKAGE_CACHE_ROOT:-$WORK/jsii-package-cache}"
-mkdir -p "$WORK/tmp"
+consumer_workdir java
 
 REPO_LOCAL="${MAVEN_REPO_LOCAL:-$WORK/m2}"
 mkdir -p "$REPO_LOCAL"

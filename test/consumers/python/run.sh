@@ -21,13 +21,7 @@ if [[ ${#wheels[@]} -ne 1 ]]; then
 fi
 require_ts_template
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/consumer-python.XXXXXX")"
-trap '[[ -n "${KEEP_WORK:-}" ]] || rm -rf "$WORK"' EXIT
-# The jsii runtime unpacks every package it loads (aws-cdk-lib: 160 MB) into a
-# cache, ~/.cache/aws/jsii by default: keep it in the work directory unless told
-# otherwise (run-all.sh shares one with the Java consumer).
-export JSII_RUNTIME_PACKAGE_CACHE_ROOT="${JSII_RUNTIME_PACKAGE_CACHE_ROOT:-$WORK/jsii-package-cache}"
-mkdir -p "$WORK/tmp"
+consumer_workdir python
 
 echo "== python: venv + pip install $(basename "${wheels[0]}") aws-cdk-lib==$CDK_VERSION constructs==$CONSTRUCTS_VERSION"
 "$PYTHON" -m venv "$WORK/venv"
