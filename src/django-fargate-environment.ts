@@ -2,6 +2,7 @@ import {
   CfnOutput,
   CustomResource,
   Fn,
+  RemovalPolicy,
   Tags,
   aws_cloudfront as cloudfront,
   aws_ec2 as ec2,
@@ -103,7 +104,11 @@ export class DjangoFargateEnvironment extends Construct {
     const parameterName = (suffix: string) => `${prefix}_${suffix}`;
     const names = { ...DEFAULTS.parameterNames, ...props.parameterNames };
     const containerPort = props.containerPort ?? DEFAULTS.containerPort;
-    const removalPolicy = props.removalPolicy ?? DEFAULTS.removalPolicy;
+    // Data is either kept (anything but DESTROY) or disposable: the concerns
+    // below get RETAIN or DESTROY and nothing else.
+    const removalPolicy = (props.removalPolicy ?? DEFAULTS.removalPolicy) === RemovalPolicy.DESTROY
+      ? RemovalPolicy.DESTROY
+      : RemovalPolicy.RETAIN;
 
     this.accessLogsBucket = new AccessLogs(this, 'AccessLogs', { removalPolicy }).bucket;
 

@@ -13,9 +13,13 @@ function deletionPolicies(template: Template): { [type: string]: string[] } {
   return out;
 }
 
-describe('by default, data outlives the stack', () => {
+describe.each([
+  ['by default', undefined],
+  ['with removalPolicy RETAIN', RemovalPolicy.RETAIN],
+  ['with removalPolicy SNAPSHOT', RemovalPolicy.SNAPSHOT],
+])('%s, data outlives the stack', (_name, removalPolicy) => {
   let template: Template;
-  beforeAll(() => { ({ template } = synthesize()); });
+  beforeAll(() => { ({ template } = synthesize({ removalPolicy })); });
 
   test('the database has deletion protection and leaves a snapshot; buckets, repository and logs are retained', () => {
     expect(onlyResource(template, 'AWS::RDS::DBInstance').properties.DeletionProtection).toBe(true);

@@ -4,7 +4,7 @@ import { suppressNag } from './nag';
 
 /** Props of the `AccessLogs` construct. */
 export interface AccessLogsProps {
-  /** Whether the logs go with the stack (a disposable environment) or stay. */
+  /** RETAIN, or DESTROY for a disposable environment: the logs go with the stack. */
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -26,7 +26,6 @@ export class AccessLogs extends Construct {
     // Grant S3 server-access-log delivery through the bucket policy, not the
     // legacy LogDeliveryWrite ACL, whatever the app's feature flags say.
     this.node.setContext(SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
-    const destroy = props.removalPolicy === RemovalPolicy.DESTROY;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       // ALB access logs only support SSE-S3.
@@ -36,8 +35,8 @@ export class AccessLogs extends Construct {
       // must be able to take over the objects rather than ACLs being disabled.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: ACCESS_LOG_RETENTION, noncurrentVersionExpiration: Duration.days(1) }],
-      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      autoDeleteObjects: destroy,
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
     suppressNag(this.bucket, {
       id: 'AwsSolutions-S1',

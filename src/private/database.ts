@@ -37,7 +37,7 @@ export interface DatabaseProps {
   readonly instanceType: ec2.InstanceType;
   readonly allocatedStorageGiB: number;
   readonly maxAllocatedStorageGiB: number;
-  /** DESTROY for a disposable environment; anything else keeps the data. */
+  /** RETAIN, or DESTROY for a disposable environment (no snapshot, no deletion protection). */
   readonly removalPolicy: RemovalPolicy;
   /** Customer key the parameters are encrypted with, if not the AWS-managed `aws/ssm`. */
   readonly parameterEncryptionKey?: kms.IKey;

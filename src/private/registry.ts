@@ -6,7 +6,7 @@ import type { LifecyclePolicyDocument } from './lifecycle-policy';
 export interface RegistryProps {
   readonly repositoryName: string;
   readonly lifecyclePolicy: LifecyclePolicyDocument;
-  /** DESTROY for a disposable environment (the images go too); otherwise the repository stays. */
+  /** RETAIN, or DESTROY for a disposable environment (the images go too). */
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -21,7 +21,7 @@ export class Registry extends Construct {
       repositoryName: props.repositoryName,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       imageScanOnPush: true,
-      removalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy,
       emptyOnDelete: props.removalPolicy === RemovalPolicy.DESTROY,
     });
     // The policy is stored as given (a file in ECR's own format, or the

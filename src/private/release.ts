@@ -61,10 +61,9 @@ export class Release extends Construct {
     const taskRole = props.taskDefinition.taskRole;
     const executionRole = props.taskDefinition.obtainExecutionRole();
 
-    const logRemoval = props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: logRemoval,
+      removalPolicy: props.removalPolicy,
     });
     // One role for both handlers, with exactly what they call.
     const role = new iam.Role(this, 'HandlerRole', {
@@ -129,7 +128,7 @@ export class Release extends Construct {
     const completeRole = frameworkRole('FrameworkCompleteRole');
     const stateMachineLogs = new logs.LogGroup(this, 'WaiterLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: logRemoval,
+      removalPolicy: props.removalPolicy,
     });
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: handler('OnEvent', 'onEvent'),

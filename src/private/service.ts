@@ -35,7 +35,7 @@ export interface ServiceProps {
   /** Customer key the parameters are encrypted with, if not the AWS-managed `aws/ssm`. */
   readonly parameterEncryptionKey?: kms.IKey;
   readonly enableExecuteCommand: boolean;
-  /** Whether the log group goes with the stack (a disposable environment). */
+  /** RETAIN, or DESTROY for a disposable environment: the log group goes with the stack. */
   readonly removalPolicy: RemovalPolicy;
   /** Also make a task definition for the release commands. */
   readonly withReleaseTaskDefinition: boolean;
@@ -44,6 +44,12 @@ export interface ServiceProps {
 /** Log stream prefixes in the service's log group: the web tasks' and the release tasks'. */
 export const SERVICE_STREAM_PREFIX = 'django';
 export const RELEASE_STREAM_PREFIX = 'release';
+
+/** cdk-nag ECS2 on both task definitions: their plain variables hold no secret. */
+const PLAIN_VARIABLES_ARE_NOT_SECRETS = {
+  id: 'AwsSolutions-ECS2',
+  reason: 'Only non-secret settings are plain environment variables; every secret is injected from SSM through `secrets`.',
+};
 
 /**
  * The ECS cluster and the Fargate service running the Django container behind
@@ -63,7 +69,7 @@ export class Service extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
-      removalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy,
     });
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -132,10 +138,7 @@ export class Service extends Construct {
         executionRole,
       });
       this.releaseTaskDefinition.addContainer('Django', containerOptions(RELEASE_STREAM_PREFIX));
-      suppressNag(this.releaseTaskDefinition, {
-        id: 'AwsSolutions-ECS2',
-        reason: 'Only non-secret settings are plain environment variables; every secret is injected from SSM through `secrets`.',
-      });
+      suppressNag(this.releaseTaskDefinition, PLAIN_VARIABLES_ARE_NOT_SECRETS);
     }
 
     this.service = new ecs.FargateService(this, 'Service', {
@@ -169,10 +172,7 @@ export class Service extends Construct {
       scaleOutCooldown: Duration.seconds(60),
     });
 
-    suppressNag(this.taskDefinition, {
-      id: 'AwsSolutions-ECS2',
-      reason: 'Only non-secret settings are plain environment variables; every secret is injected from SSM through `secrets`.',
-    });
+    suppressNag(this.taskDefinition, PLAIN_VARIABLES_ARE_NOT_SECRETS);
     suppressNag(taskRole.node.findChild('DefaultPolicy'), {
       id: 'AwsSolutions-IAM5',
       reason: 'Object-level S3 actions need the bucket\'s objects (arn/*); they are limited to this environment\'s static bucket.',

@@ -36,7 +36,6 @@ export class StaticFiles extends Construct {
   constructor(scope: Construct, id: string, props: StaticFilesProps) {
     super(scope, id);
 
-    const destroy = props.removalPolicy === RemovalPolicy.DESTROY;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -45,8 +44,8 @@ export class StaticFiles extends Construct {
       versioned: true,
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: 'static-bucket/',
-      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      autoDeleteObjects: destroy,
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
 
     // Dynamic pages: nothing cached, everything the viewer sent forwarded.
