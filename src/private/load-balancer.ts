@@ -37,7 +37,6 @@ export class LoadBalancer extends Construct {
   public readonly httpsListener?: elbv2.ApplicationListener;
   /** The headers CloudFront must send; empty without origin protection. */
   public readonly originHeaders: { [name: string]: string } = {};
-  public readonly originSecret?: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -85,15 +84,15 @@ export class LoadBalancer extends Construct {
     // health checks do not pass through listeners, so they are unaffected.
     let verifiedValue: string | undefined;
     if (props.originProtection) {
-      this.originSecret = new secretsmanager.Secret(this, 'OriginSecret', {
+      const originSecret = new secretsmanager.Secret(this, 'OriginSecret', {
         description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront adds to requests to the load balancer`,
         generateSecretString: { passwordLength: 48, excludePunctuation: true },
       });
-      suppressNag(this.originSecret, {
+      suppressNag(originSecret, {
         id: 'AwsSolutions-SMG4',
         reason: 'Rotating the origin header needs CloudFront and the listener rules updated together; redeploy after replacing the secret instead.',
       });
-      verifiedValue = this.originSecret.secretValue.unsafeUnwrap();
+      verifiedValue = originSecret.secretValue.unsafeUnwrap();
       this.originHeaders[ORIGIN_VERIFY_HEADER] = verifiedValue;
     }
 
