@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { DependencyType, JsonFile, awscdk, javascript } from 'projen';
 
 /**
  * The oldest aws-cdk-lib this library supports, and the one its tests run on.
@@ -10,6 +10,18 @@ import { awscdk, javascript } from 'projen';
  * `S3BucketOrigin.withOriginAccessControl` and PostgreSQL 17.6.
  */
 const CDK_FLOOR = '2.221.0';
+
+/**
+ * The newest aws-cdk-lib served by all three registries the packages are
+ * tested from (npm, PyPI, Maven Central): the version the library is compiled
+ * against, the example is synthesized with, the Python and Java consumers and
+ * the integration tests use, and the jest suite runs on with aws-cdk-lib's
+ * built-in template validation. Bumped on purpose, never by a range.
+ */
+const CDK_NEWEST = '2.275.0';
+
+/** constructs for both: 10.5 is the oldest that CDK_NEWEST and integ-tests-alpha accept. */
+const CONSTRUCTS_DEV = '10.5.1';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-django-fargate',
@@ -23,10 +35,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: '20.0.0',
+  minNodeVersion: '22.0.0',
 
+  // The peer dependencies say what users need (the floor); the development
+  // copies are the newest, with the floor beside it under an alias.
   cdkVersion: CDK_FLOOR,
   constructsVersion: '10.4.2',
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
 
   // The development tsconfig lives at the top level, beside tsconfig.json.
@@ -49,7 +64,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The release handler (src/private/release-handler) runs in Lambda, where
   // the AWS SDK v3 is provided; it is only needed here to compile and test it.
-  devDeps: ['aws-cdk@^2', 'cdk-nag@~2.37.55', '@aws-sdk/client-ecs@^3', 'aws-sdk-client-mock@^4'],
+  devDeps: [
+    `aws-cdk-lib@${CDK_NEWEST}`,
+    `aws-cdk-lib-floor@npm:aws-cdk-lib@${CDK_FLOOR}`,
+    'aws-cdk@^2',
+    'cdk-nag@~2.37.55',
+    '@aws-sdk/client-ecs@^3',
+    'aws-sdk-client-mock@^4',
+  ],
 
   // Lint every TypeScript file against the development tsconfig, which
   // includes src, test and examples (jsii's tsconfig.json covers src only).
@@ -71,6 +93,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
 });
+
+// The development copy of constructs (the peer range stays the floor's).
+project.deps.addDependency(`constructs@${CONSTRUCTS_DEV}`, DependencyType.BUILD);
 
 project.gitignore.exclude('cdk.out/', 'examples/**/cdk.out/', '*.tsbuildinfo', '.venv/', '__pycache__/', '.jsii.tabl.json', '/test/consumers/java/target/');
 project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/', '/.cfnlintrc.yaml', '/.venv/', '/cdk.out/', '/rosetta/', '.jsii.tabl.json');
@@ -107,6 +132,38 @@ project.postCompileTask.spawn(rosettaExtract);
 for (const language of ['python', 'java']) {
   project.tasks.tryFind(`package:${language}`)!.reset(`jsii-pacmak -v --target ${language} --rosetta-unknown-snippets fail`);
 }
+
+// The same suites on the floor: jest resolves aws-cdk-lib to the
+// `aws-cdk-lib-floor` alias, and tsc checks src against the floor's types (so
+// nothing newer than the floor is used). The built-in validation suite needs
+// the newest release and is left out.
+const FLOOR_ALIAS = 'aws-cdk-lib-floor';
+new JsonFile(project, 'jest.floor.json', {
+  obj: {
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/builtin-validation.test.ts'],
+    moduleNameMapper: { '^aws-cdk-lib$': FLOOR_ALIAS, '^aws-cdk-lib/(.*)$': `${FLOOR_ALIAS}/$1` },
+    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+    maxWorkers: 2,
+    clearMocks: true,
+    reporters: ['default', ['jest-junit', { outputDirectory: 'test-reports', outputName: 'junit-floor.xml' }]],
+  },
+});
+new javascript.TypescriptConfig(project, {
+  fileName: 'tsconfig.floor.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
+  include: ['src/**/*.ts'],
+  compilerOptions: {
+    noEmit: true,
+    paths: { 'aws-cdk-lib': [`./node_modules/${FLOOR_ALIAS}`], 'aws-cdk-lib/*': [`./node_modules/${FLOOR_ALIAS}/*`] },
+  },
+});
+const testFloor = project.addTask('test:floor', {
+  description: `Type-check src and run the jest suites on the aws-cdk-lib floor (${CDK_FLOOR})`,
+  env: { CDK_VALIDATION: 'false' },
+});
+testFloor.exec('tsc -p tsconfig.floor.json');
+testFloor.exec('jest --config jest.floor.json --ci');
 
 const cfnLint = project.addTask('cfn-lint', {
   description: 'Lint the template of every tested configuration with cfn-lint (pinned)',

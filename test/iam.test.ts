@@ -1,7 +1,7 @@
 import { App, Stack, aws_kms as kms } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { CONFIGURATIONS } from './configurations';
-import { FIXED_ENV, MINIMAL_PROPS, referencedId, serviceTaskDefinition, synthesizeWith } from './util';
+import { FIXED_ENV, MINIMAL_PROPS, referencedId, serviceTaskDefinition, strictTemplate, synthesizeWith } from './util';
 import { DjangoFargateEnvironment } from '../src';
 
 /**
@@ -40,7 +40,7 @@ describe.each(CONFIGURATIONS.map((c) => [c.name, c] as const))('least privilege,
   beforeAll(() => {
     const stack = new Stack(new App(), 'Iam', c.stackProps);
     new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...c.props(stack), enableExecuteCommand: true });
-    all = statements(Template.fromStack(stack));
+    all = statements(strictTemplate(stack));
   });
 
   test('no statement uses a wildcard action', () => {

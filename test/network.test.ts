@@ -1,6 +1,6 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FIXED_ENV, MINIMAL_PROPS, newStack, onlyResource, referencedId, synthesize, type Synthesized } from './util';
+import { FIXED_ENV, MINIMAL_PROPS, newStack, onlyResource, referencedId, strictTemplate, synthesize, type Synthesized } from './util';
 import { DjangoFargateEnvironment } from '../src';
 
 interface SubnetInfo { id: string; cidr: string; az: unknown; public: boolean; routeTableId: string }
@@ -156,7 +156,7 @@ describe('bring your own VPC', () => {
     const stack = newStack({ env: FIXED_ENV });
     vpc = new ec2.Vpc(stack, 'Existing', { maxAzs: 2, natGateways: 1 });
     env = new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, vpc });
-    template = Template.fromStack(stack);
+    template = strictTemplate(stack);
   });
 
   test('no second VPC is created and the exposed vpc is the given one', () => {

@@ -1,4 +1,4 @@
-import { App, Stack, type StackProps, aws_ecs as ecs } from 'aws-cdk-lib';
+import { App, Stack, Stage, type StackProps, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
 
@@ -37,7 +37,24 @@ export function synthesizeWith(
 ): Synthesized {
   const stack = newStack(stackProps);
   const environment = new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...makeProps(stack) });
-  return { stack, environment, template: Template.fromStack(stack) };
+  return { stack, environment, template: strictTemplate(stack) };
+}
+
+/**
+ * The stack's template, failing on any warning annotation as `cdk synth --strict`
+ * does: every tested configuration must synthesize without a warning.
+ */
+export function strictTemplate(stack: Stack): Template {
+  const template = Template.fromStack(stack);
+  // The assembly Template.fromStack made (synth is cached): no second synthesis.
+  const assembly = Stage.of(stack)!.synth();
+  const warnings = assembly.getStackArtifact(stack.artifactId).messages
+    .filter((m) => m.level === 'warning')
+    .map((m) => `${m.id}: ${m.entry.data}`);
+  if (warnings.length > 0) {
+    throw new Error(`${stack.stackName} synthesized with ${warnings.length} warning(s):\n${warnings.join('\n')}`);
+  }
+  return template;
 }
 
 /** A fresh stack in its own app. */

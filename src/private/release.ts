@@ -102,7 +102,9 @@ export class Release extends Construct {
 
     const code = lambda.Code.fromAsset(handlerDirectory(), { exclude: ['*.ts'] });
     const handler = (handlerId: string, name: string) => new lambda.Function(this, handlerId, {
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The runtime aws-cdk-lib gives its own handlers in this region: the
+      // newest Node.js it knows (nodejs22.x on the floor, newer after it).
+      runtime: lambda.determineLatestNodeRuntime(this),
       code,
       handler: `index.${name}`,
       role,

@@ -65,8 +65,10 @@ export class StaticFiles extends Construct {
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       domainNames: useCertificate ? props.domainNames : undefined,
       certificate: useCertificate ? props.certificate : undefined,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-      sslSupportMethod: cloudfront.SSLMethod.SNI,
+      // Only a custom certificate has a TLS policy to choose: with CloudFront's
+      // own certificate both settings are ignored (and aws-cdk-lib warns).
+      minimumProtocolVersion: useCertificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
+      sslSupportMethod: useCertificate ? cloudfront.SSLMethod.SNI : undefined,
       enableLogging: true,
       logBucket: props.accessLogsBucket,
       logFilePrefix: 'cloudfront/',
