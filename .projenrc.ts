@@ -12,13 +12,13 @@ import { DependencyType, JsonFile, awscdk, javascript } from 'projen';
 const CDK_FLOOR = '2.221.0';
 
 /**
- * The newest aws-cdk-lib served by all three registries the packages are
- * tested from (npm, PyPI, Maven Central): the version the library is compiled
- * against, the example is synthesized with, the Python and Java consumers and
- * the integration tests use, and the jest suite runs on with aws-cdk-lib's
- * built-in template validation. Bumped on purpose, never by a range.
+ * The newest aws-cdk-lib on npm: the version the library is compiled against,
+ * the example is synthesized with, the deploy tests use, and the jest suites
+ * run on, with aws-cdk-lib's built-in template validation. Bumped on purpose,
+ * never by a range. (The Python and Java consumers use the floor: Maven
+ * Central's newest aws-cdk-lib lags npm's by weeks.)
  */
-const CDK_NEWEST = '2.275.0';
+const CDK_NEWEST = '2.276.0';
 
 /** constructs for both: 10.5 is the oldest that CDK_NEWEST and integ-tests-alpha accept. */
 const CONSTRUCTS_DEV = '10.5.1';
@@ -49,8 +49,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // CI is `.ci/run` (see README.md); there is no GitHub automation here.
   github: false,
-  release: false,
   sampleCode: false,
+
+  // Releases: `npx projen release` takes the version from the conventional
+  // commits since the last tag (the first release is 0.1.0, see
+  // scripts/next-version.sh), writes dist/changelog.md and builds versioned
+  // npm, PyPI and Maven artifacts into dist/. Publishing needs the registries'
+  // credentials and is a maintainer's step (README, "Releasing").
+  release: true,
+  majorVersion: 0,
+  releaseTagPrefix: 'v',
+  nextVersionCommand: 'bash scripts/next-version.sh',
+  releaseToNpm: false,
 
   publishToPypi: {
     distName: 'cdk-django-fargate',
@@ -71,6 +81,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@~2.37.55',
     '@aws-sdk/client-ecs@^3',
     'aws-sdk-client-mock@^4',
+    // Deploy tests (test/integ): on the newest aws-cdk-lib only.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@^2.197.10',
   ],
 
   // Lint every TypeScript file against the development tsconfig, which
@@ -82,6 +95,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
   },
 
+  // The API of the last release, compared with jsii-diff in CI (compat task).
+  compat: true,
+  compatIgnore: '.compatignore',
+
   jestOptions: {
     // Snapshots change only on purpose, with `npx projen test:update`.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -89,6 +106,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // Synthesis is CPU-bound; one worker per core.
       maxWorkers: 2,
+      // The compat baseline is an assembly named like this package.
+      modulePathIgnorePatterns: ['<rootDir>/compat/'],
     },
   },
 
@@ -101,7 +120,7 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 // The development copy of constructs (the peer range stays the floor's).
 project.deps.addDependency(`constructs@${CONSTRUCTS_DEV}`, DependencyType.BUILD);
 
-project.gitignore.exclude('/.tools/', 'cdk.out/', 'examples/**/cdk.out/', '*.tsbuildinfo', '.venv/', '__pycache__/', '.jsii.tabl.json', '/test/consumers/java/target/');
+project.gitignore.exclude('/.tools/', 'cdk.out/', 'examples/**/cdk.out/', 'examples/**/cdk.out.floor/', '*.tsbuildinfo', '.venv/', '__pycache__/', '.jsii.tabl.json', '/test/consumers/java/target/');
 project.npmignore?.exclude('/.tools/', '/examples/', '/.ci/', '/scripts/', '/.cfnlintrc.yaml', '/.venv/', '/cdk.out/', '/rosetta/', '.jsii.tabl.json');
 
 // Example apps and helper scripts are type-checked and linted with the tests.
@@ -159,6 +178,7 @@ new JsonFile(project, 'jest.floor.json', {
   obj: {
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/builtin-validation.test.ts'],
+    modulePathIgnorePatterns: ['<rootDir>/compat/'],
     moduleNameMapper: { '^aws-cdk-lib$': FLOOR_ALIAS, '^aws-cdk-lib/(.*)$': `${FLOOR_ALIAS}/$1` },
     transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
     maxWorkers: 2,
@@ -181,6 +201,32 @@ const testFloor = project.addTask('test:floor', {
 });
 testFloor.exec('tsc -p tsconfig.floor.json');
 testFloor.exec('jest --config jest.floor.json --ci');
+
+// Deploy tests (test/integ/integ.*.ts, @aws-cdk/integ-tests-alpha). CI checks
+// offline that the apps synthesize to their committed snapshots; a maintainer
+// deploys them with integ-runner (README, "Deploy tests").
+project.addTask('integ:snapshot', {
+  description: 'Check that the deploy tests synthesize to their committed snapshots (offline, no deployment)',
+  exec: 'bash scripts/integ-snapshot.sh',
+});
+project.addTask('integ:snapshot:update', {
+  description: 'Rewrite the deploy tests\' snapshots (offline, no deployment): commit the result',
+  exec: 'bash scripts/integ-snapshot.sh --update',
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy the deploy tests to the AWS account of your credentials, assert, destroy (needs Docker)',
+  exec: 'integ-runner --directory test/integ --language typescript --update-on-failed --force --parallel-regions us-east-1',
+});
+
+// jsii-diff against the API of the last release (compat/baseline): a change
+// that breaks it fails CI until the major version goes up (or, before 1.0, the
+// change is recorded in .compatignore with a reason). compat:baseline replaces
+// the baseline with the current assembly once a release is published.
+project.tasks.tryFind('compat')!.reset('jsii-diff compat/baseline . --keys --error-on prod --ignore-file .compatignore');
+project.addTask('compat:baseline', {
+  description: 'Make the current assembly the compat baseline (after publishing a release)',
+  exec: 'node scripts/compat-baseline.js',
+});
 
 project.addTask('cfn-lint', {
   description: 'Lint the template of every tested configuration with cfn-lint (pinned)',

@@ -4,7 +4,7 @@
 #   CDK_VERSION        aws-cdk-lib version from package.json devDependencies
 #   CONSTRUCTS_VERSION constructs version from package.json devDependencies
 #   LIBRARY_VERSION    this package's version from package.json
-#   TS_TEMPLATE        the template `npx projen synth:example` writes
+#   TS_TEMPLATE        the reference template: the example on the floor (run-all.sh ts-synth)
 # and exports the environment every synthesis runs with (no AWS account).
 
 CONSUMERS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,33 +15,30 @@ export AWS_ACCESS_KEY_ID=test
 export AWS_SECRET_ACCESS_KEY=test
 export AWS_REGION=us-east-1
 export CDK_DISABLE_VERSION_CHECK=true
-# jsii (the compiler, and the runtime inside every Python and Java process)
-# prints a large banner on each start while the Node.js in use is end-of-life
-# for jsii (Node 20 since 2026-10-30); keep the output readable. The variables
-# list the Node major versions to stay quiet about.
-NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="$NODE_MAJOR"
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="$NODE_MAJOR"
-
-# Exact versions, as the library's own tests use them. A range such as
-# "^2.221.0" is rejected: the consumers must test one known version.
-package_json_version() { # <jq-like path: devDependencies.aws-cdk-lib>
+# Exact versions. The consumers install the oldest aws-cdk-lib and constructs
+# the packages accept (the floor, from PyPI and Maven Central), since the
+# newest npm release is often not on Maven Central yet; the floor is also in
+# node_modules as the `aws-cdk-lib-floor` alias, for the reference template.
+package_json_version() { # <section.name> [prefix to strip: "npm:aws-cdk-lib@", "^"]
   node -e '
     const [section, name] = process.argv[1].split(/\.(.*)/s);
     const pkg = require(process.argv[2]);
-    const v = name ? (pkg[section] || {})[name] : pkg[section];
+    let v = name ? (pkg[section] || {})[name] : pkg[section];
+    if (v && process.argv[3] && v.startsWith(process.argv[3])) v = v.slice(process.argv[3].length);
     if (!v || !/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(v)) {
       console.error(`package.json ${process.argv[1]} is ${JSON.stringify(v)}, not an exact version`);
       process.exit(1);
     }
     process.stdout.write(v);
-  ' "$1" "$ROOT/package.json"
+  ' "$1" "$ROOT/package.json" "${2:-}"
 }
-CDK_VERSION="$(package_json_version devDependencies.aws-cdk-lib)"
-CONSTRUCTS_VERSION="$(package_json_version devDependencies.constructs)"
+CDK_VERSION="$(package_json_version devDependencies.aws-cdk-lib-floor npm:aws-cdk-lib@)"
+CONSTRUCTS_VERSION="$(package_json_version peerDependencies.constructs ^)"
 LIBRARY_VERSION="$(package_json_version version)"
 
-TS_TEMPLATE="${TS_TEMPLATE:-$ROOT/examples/app/cdk.out/DjangoExample.template.json}"
+# The reference: the TypeScript example synthesized on the floor (run-all.sh's
+# ts-synth stage), so all three languages use the same aws-cdk-lib.
+TS_TEMPLATE="${TS_TEMPLATE:-$ROOT/examples/app/cdk.out.floor/DjangoExample.template.json}"
 
 # Fails unless the TypeScript example has been synthesized (and warns when it
 # looks older than the sources it was made from).
@@ -59,14 +56,14 @@ consumer_workdir() { # <name>
 
 require_ts_template() {
   if [[ ! -f "$TS_TEMPLATE" ]]; then
-    echo "missing $TS_TEMPLATE: run 'npx projen synth:example' first (run-all.sh does)" >&2
+    echo "missing $TS_TEMPLATE: run test/consumers/run-all.sh (its ts-synth stage makes it)" >&2
     return 1
   fi
   local newer
   newer="$(find "$ROOT/src" "$ROOT/examples" -newer "$TS_TEMPLATE" -type f \
     -not -path '*/cdk.out/*' -print -quit)"
   if [[ -n "$newer" ]]; then
-    echo "warning: $newer is newer than $TS_TEMPLATE; re-run 'npx projen synth:example'" >&2
+    echo "warning: $newer is newer than $TS_TEMPLATE; re-run test/consumers/run-all.sh" >&2
   fi
 }
 
