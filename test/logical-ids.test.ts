@@ -19,7 +19,7 @@ describe('logical ids of stateful resources', () => {
     }).toEqual({
       database: ['EnvDatabaseInstanceD9EED000'],
       databaseSubnetGroup: ['EnvDatabaseSubnetGroup9CA4D2E2'],
-      bucket: ['EnvAccessLogsBucket70E9708D', 'EnvStaticFilesBucketD7A84ADA'],
+      bucket: ['EnvAccessLogsBucket70E9708D', 'EnvStaticFilesBucketD7A84ADA', 'EnvMediaBucket53D4C11E'],
       repository: ['EnvRegistryRepositoryFA77A3E3'],
       logGroup: ['EnvReleaseHandlerLogs3B88A0BD', 'EnvReleaseWaiterLogs320CE4E0', 'EnvServiceLogGroup221E3160'],
       vpc: ['EnvNetworkF02E3918'],

@@ -19,7 +19,7 @@ describe('release commands, default settings', () => {
     releaseTaskId = referencedId(release.properties.TaskDefinition);
   });
 
-  test('run migrate, then collectstatic, in the private subnets with the service\'s security group', () => {
+  test('run migrate, then collectstatic, in the private subnets with the worker security group', () => {
     expect(JSON.parse(release.properties.Commands)).toEqual([
       ['python', 'manage.py', 'migrate', '--noinput'],
       ['python', 'manage.py', 'collectstatic', '--noinput'],
@@ -27,7 +27,7 @@ describe('release commands, default settings', () => {
     expect(DjangoFargateEnvironment.DEFAULT_RELEASE_COMMANDS).toEqual(JSON.parse(release.properties.Commands));
     const privateIds = s.environment.vpc.privateSubnets.map((x) => idOf(s, x.subnetId));
     expect(release.properties.Subnets.map(referencedId).sort()).toEqual(privateIds.sort());
-    expect(release.properties.SecurityGroups.map(referencedId)).toEqual([idOf(s, s.environment.serviceSecurityGroup.securityGroupId)]);
+    expect(release.properties.SecurityGroups.map(referencedId)).toEqual([idOf(s, s.environment.workerSecurityGroup.securityGroupId)]);
     expect(release.properties).toMatchObject({
       ContainerName: 'django-app',
       TimeoutSeconds: '900',
@@ -101,7 +101,8 @@ describe('release commands, default settings', () => {
     expect(text).toContain('aws ecs run-task --cluster ');
     expect(text).toContain(idOf(s, s.environment.cluster.clusterName));
     expect(text).toContain(releaseTaskId);
-    expect(text).toContain(idOf(s, s.environment.serviceSecurityGroup.securityGroupId));
+    expect(text).toContain(idOf(s, s.environment.workerSecurityGroup.securityGroupId));
+    expect(text).not.toContain(idOf(s, s.environment.serviceSecurityGroup.securityGroupId));
     for (const subnet of s.environment.vpc.privateSubnets) expect(text).toContain(idOf(s, subnet.subnetId));
     expect(text).toContain('--launch-type FARGATE');
     expect(text).toContain('\\"command\\":[\\"python\\",\\"manage.py\\",\\"COMMAND\\"]');

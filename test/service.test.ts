@@ -59,6 +59,7 @@ describe('service, default settings in a stack with a concrete environment', () 
       DATABASE_HOST: { 'Fn::GetAtt': [db, 'Endpoint.Address'] },
       DATABASE_PORT: { 'Fn::GetAtt': [db, 'Endpoint.Port'] },
       AWS_STORAGE_BUCKET_NAME: { Ref: bucket },
+      AWS_MEDIA_BUCKET_NAME: { Ref: idOf(s, s.environment.mediaBucket.bucketName) },
     });
   });
 
