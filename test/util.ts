@@ -1,5 +1,5 @@
 import { App, Stack, type StackProps, aws_ecs as ecs } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
 
 /** A concrete account and region, as a user's production stack would have. */
@@ -77,4 +77,32 @@ export function allStrings(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(allStrings);
   if (value && typeof value === 'object') return Object.values(value).flatMap(allStrings);
   return [];
+}
+
+/** Statements of every policy attached to a role. */
+export function statementsOfRole(template: Template, roleId: string): any[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.map(referencedId).includes(roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+/** A task definition's properties by its L2's ARN token, e.g. `taskDefinitionOf(s, env.taskDefinition)`. */
+export function taskDefinitionOf(s: Synthesized, taskDefinition: { taskDefinitionArn: string }): { id: string; properties: any } {
+  const id = idOf(s, taskDefinition.taskDefinitionArn);
+  return { id, properties: s.template.findResources('AWS::ECS::TaskDefinition')[id].Properties };
+}
+
+/** Name -> value of a container definition's plain variables. */
+export function environmentOf(container: any): { [name: string]: any } {
+  return Object.fromEntries((container.Environment ?? []).map((e: any) => [e.Name, e.Value]));
+}
+
+/** Name -> ValueFrom of a container definition's secrets. */
+export function secretsOf(container: any): { [name: string]: any } {
+  return Object.fromEntries((container.Secrets ?? []).map((e: any) => [e.Name, e.ValueFrom]));
+}
+
+/** The text of every warning annotation in a synthesized stack (a clean configuration has none). */
+export function warningsOf(s: Synthesized): string[] {
+  return Annotations.fromStack(s.stack).findWarning('*', Match.anyValue()).map((a) => `${a.id}: ${String(a.entry.data)}`);
 }

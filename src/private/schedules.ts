@@ -121,12 +121,16 @@ export class Schedules extends Construct {
         maxEventAge: SCHEDULE_MAX_EVENT_AGE,
       });
       this.taskDefinitions.push(taskDefinition);
-      this.schedules.push(new scheduler.Schedule(entry, 'Schedule', {
+      const schedule = new scheduler.Schedule(entry, 'Schedule', {
         schedule: command.schedule,
         target,
         scheduleGroup: this.group,
         description: `${command.command.join(' ')} (${command.name})`.slice(0, 512),
-      }));
+      });
+      // The schedule names its group by a literal name, not a reference, so
+      // CloudFormation needs to be told to create the group first.
+      schedule.node.addDependency(this.group);
+      this.schedules.push(schedule);
     }
   }
 }
