@@ -72,6 +72,8 @@ describe('scheduled commands', () => {
       expect(x.properties.GroupName).toBe(group.properties.Name);
       expect(resources[x.id].DependsOn).toContain(group.id);
     }
+    // It holds only these schedules; a retained one would block a new stack of the same name.
+    expect(s.template.findResources('AWS::Scheduler::ScheduleGroup')[group.id].DeletionPolicy).toBe('Delete');
   });
 
   test('each runs its command as a one-off Fargate task in the private subnets, in the worker group, in task group scheduled:<name>', () => {

@@ -1,5 +1,6 @@
 import {
   Duration,
+  RemovalPolicy,
   Stack,
   aws_ec2 as ec2,
   aws_ecs as ecs,
@@ -83,7 +84,9 @@ export class Schedules extends Construct {
     });
 
     // The environment's own group: the role below trusts only its schedules.
-    this.group = new scheduler.ScheduleGroup(this, 'Group');
+    // It holds nothing but them, and a retained group would block a new stack
+    // of the same name, so it goes with the stack.
+    this.group = new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
     const stack = Stack.of(this);
     this.role = new iam.Role(this, 'Role', {
       description: 'Starts the scheduled management commands of one Django environment',
