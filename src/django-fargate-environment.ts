@@ -339,6 +339,9 @@ export class DjangoFargateEnvironment extends Construct {
         memoryLimitMiB: c.memoryLimitMiB ?? props.memoryLimitMiB ?? DEFAULTS.memoryLimitMiB,
       })),
     }).schedules;
+    // A schedule, too, names the new task definition only once the
+    // migrations ran: no run of new code against the old schema.
+    if (this.release) this.schedules.forEach((schedule) => schedule.node.addDependency(this.release!));
 
     Tags.of(this).add('Project', props.project);
     Tags.of(this).add('Environment', props.environment);

@@ -114,6 +114,12 @@ describe('scheduled commands', () => {
     });
   });
 
+  test('a schedule moves to a new task definition only after the release step: it depends on the release resource', () => {
+    const release = onlyResource(s.template, 'Custom::DjangoRelease').id;
+    const resources = s.template.findResources('AWS::Scheduler::Schedule');
+    for (const x of schedules) expect(resources[x.id].DependsOn).toContain(release);
+  });
+
   test('a command\'s size defaults to the web service\'s and follows its own options', () => {
     expect([tasks[0].properties.Cpu, tasks[0].properties.Memory]).toEqual(['512', '1024']);
     expect([tasks[1].properties.Cpu, tasks[1].properties.Memory]).toEqual(['1024', '2048']);
