@@ -1,9 +1,9 @@
 import { Duration, RemovalPolicy, aws_scheduler as scheduler } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import {
   FIXED_ENV,
   environmentOf,
   idOf,
+  ingressOf,
   onlyResource,
   referencedId,
   synthesize,
@@ -19,15 +19,6 @@ function render(value: any): string {
   if (value?.['Fn::GetAtt']) return `\${${value['Fn::GetAtt'].join('.')}}`;
   if (value?.Ref) return `\${${value.Ref}}`;
   throw new Error(`cannot render ${JSON.stringify(value)}`);
-}
-
-/** Every ingress rule of a security group, as `from-to/protocol <- source group`. */
-function ingressOf(template: Template, groupId: string): string[] {
-  const inline = template.findResources('AWS::EC2::SecurityGroup')[groupId].Properties.SecurityGroupIngress ?? [];
-  const standalone = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
-    .map((r) => r.Properties).filter((p) => referencedId(p.GroupId) === groupId);
-  return [...inline, ...standalone].map((r: any) =>
-    `${r.FromPort}-${r.ToPort}/${r.IpProtocol} <- ${r.SourceSecurityGroupId ? referencedId(r.SourceSecurityGroupId) : r.CidrIp ?? r.CidrIpv6}`).sort();
 }
 
 describe('the cache, with a worker, in a stack with a concrete environment', () => {
@@ -71,7 +62,10 @@ describe('the cache, with a worker, in a stack with a concrete environment', () 
     const group = idOf(s, s.environment.cacheSecurityGroup!.securityGroupId);
     const service = idOf(s, s.environment.serviceSecurityGroup.securityGroupId);
     const worker = idOf(s, s.environment.workerSecurityGroup.securityGroupId);
-    expect(ingressOf(s.template, group)).toEqual([`6379-6380/tcp <- ${service}`, `6379-6380/tcp <- ${worker}`].sort());
+    expect(ingressOf(s.template, group)).toEqual([
+      { from: 6379, to: 6380, protocol: 'tcp', cidr: undefined, sourceGroup: service },
+      { from: 6379, to: 6380, protocol: 'tcp', cidr: undefined, sourceGroup: worker },
+    ]);
     expect(s.template.findResources('AWS::EC2::SecurityGroup')[group].Properties.SecurityGroupEgress)
       .toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp' })]);
   });

@@ -1,13 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { FIXED_ENV, idOf, onlyResource, referencedId, serviceTaskDefinition, synthesize, type Synthesized } from './util';
+import { FIXED_ENV, idOf, onlyResource, referencedId, serviceTaskDefinition, statementsOfRole, synthesize, type Synthesized } from './util';
 import { DjangoFargateEnvironment } from '../src';
-
-/** Every statement of the policies attached to a role. */
-function statementsOfRole(s: Synthesized, roleId: string): any[] {
-  return Object.values(s.template.findResources('AWS::IAM::Policy'))
-    .filter((p) => p.Properties.Roles.map(referencedId).includes(roleId))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement);
-}
 
 describe('release commands, default settings', () => {
   let s: Synthesized;
@@ -72,7 +65,7 @@ describe('release commands, default settings', () => {
 
   test('the handlers may run exactly the release task definition, pass exactly its two roles, and nothing broader', () => {
     const handler = Object.values(s.template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Handler === 'index.onEvent')!;
-    const statements = statementsOfRole(s, referencedId(handler.Properties.Role));
+    const statements = statementsOfRole(s.template, referencedId(handler.Properties.Role));
     const service = serviceTaskDefinition(s).properties;
     const cluster = { 'ecs:cluster': { 'Fn::GetAtt': [idOf(s, s.environment.cluster.clusterName), 'Arn'] } };
     const byAction = (action: string) => statements.filter((st) => [st.Action].flat().includes(action));

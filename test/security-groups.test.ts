@@ -1,23 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import { onlyResource, referencedId, synthesize, type Synthesized } from './util';
-
-interface Ingress { from: number; to: number; protocol: string; cidr?: string; sourceGroup?: string }
-
-/** Every ingress rule of a security group, inline or standalone, with sources resolved to logical ids. */
-function ingressOf(template: Template, groupId: string): Ingress[] {
-  const group = template.findResources('AWS::EC2::SecurityGroup')[groupId];
-  const inline = (group.Properties.SecurityGroupIngress ?? []).map((r: any) => ({ ...r }));
-  const standalone = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
-    .map((r) => r.Properties)
-    .filter((p) => referencedId(p.GroupId) === groupId);
-  return [...inline, ...standalone].map((r) => ({
-    from: r.FromPort,
-    to: r.ToPort,
-    protocol: r.IpProtocol,
-    cidr: r.CidrIp ?? r.CidrIpv6,
-    sourceGroup: r.SourceSecurityGroupId ? referencedId(r.SourceSecurityGroupId) : undefined,
-  }));
-}
+import { ingressOf, onlyResource, referencedId, synthesize, type Synthesized } from './util';
 
 /** Logical id of the security group a resolved reference (as the L2 returns) points at. */
 function groupIdOf(s: Synthesized, group: { securityGroupId: string }): string {

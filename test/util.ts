@@ -106,3 +106,22 @@ export function secretsOf(container: any): { [name: string]: any } {
 export function warningsOf(s: Synthesized): string[] {
   return Annotations.fromStack(s.stack).findWarning('*', Match.anyValue()).map((a) => `${a.id}: ${String(a.entry.data)}`);
 }
+
+/** One ingress rule of a security group, its source resolved to a logical id. */
+export interface Ingress { from: number; to: number; protocol: string; cidr?: string; sourceGroup?: string }
+
+/** Every ingress rule of a security group, inline or standalone, with sources resolved to logical ids. */
+export function ingressOf(template: Template, groupId: string): Ingress[] {
+  const group = template.findResources('AWS::EC2::SecurityGroup')[groupId];
+  const inline = (group.Properties.SecurityGroupIngress ?? []).map((r: any) => ({ ...r }));
+  const standalone = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+    .map((r) => r.Properties)
+    .filter((p) => referencedId(p.GroupId) === groupId);
+  return [...inline, ...standalone].map((r) => ({
+    from: r.FromPort,
+    to: r.ToPort,
+    protocol: r.IpProtocol,
+    cidr: r.CidrIp ?? r.CidrIpv6,
+    sourceGroup: r.SourceSecurityGroupId ? referencedId(r.SourceSecurityGroupId) : undefined,
+  }));
+}
