@@ -9,7 +9,8 @@ export interface ScheduledCommandOptions {
    * Name of the command, e.g. `clearsessions`: 1-20 lower-case letters, digits or hyphens, unique among the scheduled commands.
    *
    * Each run's task carries the ECS task group `scheduled:<name>` and logs
-   * under the stream prefix `scheduled-<name>`.
+   * under the stream prefix `scheduled-<name>`. The name is part of the
+   * construct ids: renaming a command replaces its schedule.
    */
   readonly name: string;
 
