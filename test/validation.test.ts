@@ -130,6 +130,7 @@ describe('fails at construction when', () => {
     ['a worker\'s maxCapacity is below the default minCapacity', { workers: [{ ...CELERY, maxCapacity: 0 }] },
       literal('`workers[0].maxCapacity` (0) must not be below `workers[0].minCapacity` (1)')],
     ['a worker\'s minCapacity is negative', { workers: [{ ...CELERY, minCapacity: -1 }] }, literal('`workers[0].minCapacity` (-1) must be an integer of 0 or more')],
+    ['a worker\'s maxCapacity is not an integer', { workers: [{ ...CELERY, maxCapacity: 2.5 }] }, literal('`workers[0].maxCapacity` (2.5) must be an integer of 0 or more')],
     ['a worker scales from zero tasks', { workers: [{ ...CELERY, minCapacity: 0, maxCapacity: 4 }] },
       literal('`workers[0].minCapacity` is 0 with `workers[0].maxCapacity` 4: a worker without tasks reports no CPU')],
     ['a worker\'s cpu is not a Fargate value', { workers: [{ ...CELERY, cpu: 300 }] }, literal('`workers[0].cpu` (300) is not a Fargate CPU value: choose one of 256, 512')],
