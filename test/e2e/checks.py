@@ -378,6 +378,40 @@ def check_scheduled_command(run):
            "the expired session is gone, the live one kept"
 
 
+# Run by `manage.py shell -c` without the background-work variables: what a
+# developer gets. Asserts, and prints one line for the check's detail.
+LOCAL_DEVELOPMENT_SNIPPET = """
+from django.core.files.storage import default_storage
+from django.test import Client
+from notes.models import Job
+client = Client()
+answer = client.post("/jobs/").json()
+assert answer["eager"] is True, answer
+job = Job.objects.get(token=answer["token"])
+assert job.worker == "", job.worker
+backend = client.get("/cache/").json()["backend"]
+assert backend == "LocMemCache", backend
+storage = type(default_storage).__name__
+assert storage == "FileSystemStorage", storage
+print(f"POST /jobs/ ran the task inline (row {job.pk}); cache {backend}; uploads {storage}")
+"""
+
+
+def check_local_development(run):
+    dropped = ("REDIS_URL", "CELERY_BROKER_URL", "AWS_MEDIA_BUCKET_NAME")
+    env = {name: value for name, value in os.environ.items() if not name.startswith("E2E_")}
+    env.update({name: value for name, value in run.env.items() if name not in dropped})
+    python = shutil.which("python", path=env["PATH"])
+    try:
+        proc = subprocess.run([python, "manage.py", "shell", "-c", LOCAL_DEVELOPMENT_SNIPPET], cwd=run.app_dir,
+                              env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=SCHEDULED_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise CheckFailed(f"manage.py shell did not finish within {SCHEDULED_TIMEOUT}s") from None
+    expect(proc.returncode == 0, f"without {', '.join(dropped)} the app failed:\n{(proc.stdout + proc.stderr)[-1500:]}")
+    return f"without {', '.join(dropped)}: {proc.stdout.strip().splitlines()[-1]}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, help="the directory contract.py wrote")
@@ -402,6 +436,8 @@ def main():
          check_upload),
         ("the scheduled command (the schedule's task definition) exits 0 and clears expired sessions",
          check_scheduled_command),
+        ("a developer's machine: without the cache and media variables tasks run inline, cache in memory, files on disk",
+         check_local_development),
     ]
     results = [run_check(name, func, run) for name, func in checks]
     return 0 if all(results) else 1
