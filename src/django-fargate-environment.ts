@@ -39,7 +39,7 @@ import { SecurityGroups } from './private/security-groups';
 import { Service } from './private/service';
 import { StaticFiles } from './private/static-files';
 import { DEFAULT_SECRET_PARAMETERS, validateProps } from './private/validation';
-import { Worker } from './private/worker';
+import { Worker, workerSettings } from './private/worker';
 
 /**
  * A complete home for a containerised Django application on AWS.
@@ -303,22 +303,11 @@ export class DjangoFargateEnvironment extends Construct {
       securityGroup: this.workerSecurityGroup,
     };
     const workers = new Construct(this, 'Workers');
-    this.workerServices = (props.workers ?? []).map((w) => {
-      const minCapacity = w.singleton ? 1 : w.minCapacity ?? DEFAULTS.worker.minCapacity;
-      const worker = new Worker(workers, `Worker-${w.name}`, {
+    this.workerServices = (props.workers ?? []).map((options) => {
+      const worker = new Worker(workers, `Worker-${options.name}`, {
         ...tasks,
+        ...workerSettings(options),
         cluster: this.cluster,
-        name: w.name,
-        command: w.command,
-        cpu: w.cpu ?? DEFAULTS.worker.cpu,
-        memoryLimitMiB: w.memoryLimitMiB ?? DEFAULTS.worker.memoryLimitMiB,
-        minCapacity,
-        maxCapacity: w.singleton ? 1 : w.maxCapacity ?? minCapacity,
-        targetCpuUtilizationPercent: w.targetCpuUtilizationPercent ?? DEFAULTS.worker.targetCpuUtilizationPercent,
-        singleton: w.singleton ?? DEFAULTS.worker.singleton,
-        spot: w.spot ?? DEFAULTS.worker.spot,
-        stopTimeout: w.stopTimeout ?? DEFAULTS.worker.stopTimeout,
-        environment: w.environment ?? {},
         enableExecuteCommand: props.enableExecuteCommand ?? DEFAULTS.enableExecuteCommand,
       });
       // Like the web service, a worker moves to a new version only after

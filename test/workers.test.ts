@@ -14,6 +14,7 @@ import {
   type Synthesized,
 } from './util';
 import type { WorkerOptions } from '../src';
+import { workerSettings } from '../src/private/worker';
 
 const CELERY: WorkerOptions = {
   name: 'celery',
@@ -235,5 +236,28 @@ describe('workers without release commands and without spot', () => {
 
   test('synthesizes without a warning', () => {
     expect(warningsOf(s)).toEqual([]);
+  });
+});
+
+describe('workerSettings', () => {
+  test('applies the documented defaults: 256 CPU, 512 MiB, one task, no autoscaling, 70 %, 30 s, on-demand', () => {
+    expect(workerSettings({ name: 'rq', command: ['rq', 'worker'] })).toEqual({
+      name: 'rq',
+      command: ['rq', 'worker'],
+      cpu: 256,
+      memoryLimitMiB: 512,
+      minCapacity: 1,
+      maxCapacity: 1,
+      targetCpuUtilizationPercent: 70,
+      singleton: false,
+      spot: false,
+      stopTimeout: Duration.seconds(30),
+      environment: {},
+    });
+  });
+
+  test('maxCapacity defaults to minCapacity; a singleton runs exactly one task', () => {
+    expect(workerSettings({ name: 'w', command: ['x'], minCapacity: 3 })).toMatchObject({ minCapacity: 3, maxCapacity: 3 });
+    expect(workerSettings({ name: 'w', command: ['x'], singleton: true })).toMatchObject({ minCapacity: 1, maxCapacity: 1, singleton: true });
   });
 });

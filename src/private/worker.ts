@@ -1,14 +1,11 @@
 import { Duration, aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { newAppTaskDefinition, type AppContainerSpec } from './app-container';
+import { DEFAULTS } from './defaults';
+import type { WorkerOptions } from '../options/worker-options';
 
-/** Props of one `Worker`; all already validated and defaulted. */
-export interface WorkerProps {
-  readonly cluster: ecs.Cluster;
-  readonly container: AppContainerSpec;
-  readonly taskRole: iam.IRole;
-  readonly executionRole: iam.IRole;
-  readonly securityGroup: ec2.ISecurityGroup;
+/** A worker's options with every default applied. */
+export interface WorkerSettings {
   readonly name: string;
   readonly command: string[];
   readonly cpu: number;
@@ -21,6 +18,35 @@ export interface WorkerProps {
   readonly stopTimeout: Duration;
   /** Merged over the web container's plain variables. */
   readonly environment: { [name: string]: string };
+}
+
+/** The settings of a (validated) worker: its options over the defaults; a singleton runs exactly one task. */
+export function workerSettings(options: WorkerOptions): WorkerSettings {
+  const singleton = options.singleton ?? DEFAULTS.worker.singleton;
+  const minCapacity = singleton ? 1 : options.minCapacity ?? DEFAULTS.worker.minCapacity;
+  return {
+    name: options.name,
+    command: options.command,
+    cpu: options.cpu ?? DEFAULTS.worker.cpu,
+    memoryLimitMiB: options.memoryLimitMiB ?? DEFAULTS.worker.memoryLimitMiB,
+    minCapacity,
+    // No autoscaling unless asked for: the maximum defaults to the minimum.
+    maxCapacity: singleton ? 1 : options.maxCapacity ?? minCapacity,
+    targetCpuUtilizationPercent: options.targetCpuUtilizationPercent ?? DEFAULTS.worker.targetCpuUtilizationPercent,
+    singleton,
+    spot: options.spot ?? DEFAULTS.worker.spot,
+    stopTimeout: options.stopTimeout ?? DEFAULTS.worker.stopTimeout,
+    environment: options.environment ?? {},
+  };
+}
+
+/** Props of one `Worker`. */
+export interface WorkerProps extends WorkerSettings {
+  readonly cluster: ecs.Cluster;
+  readonly container: AppContainerSpec;
+  readonly taskRole: iam.IRole;
+  readonly executionRole: iam.IRole;
+  readonly securityGroup: ec2.ISecurityGroup;
   readonly enableExecuteCommand: boolean;
 }
 
