@@ -41,9 +41,10 @@ export interface BackgroundWorkOptions {
   readonly enableCache?: boolean;
 
   /**
-   * Most data the cache may hold, in GiB, from 1 to 5000: a cost cap.
+   * Most data the cache may hold, from 1 to 5000 (ElastiCache's `DataStorage` limit, in its unit, GB): a cost cap.
    *
-   * At the cap, keys with a TTL are evicted, then writes fail. Needs `enableCache`.
+   * At the cap, keys with a TTL are evicted, then writes fail. ElastiCache
+   * bills at least 100 MB whatever the cap. Needs `enableCache`.
    *
    * @default 1
    */
