@@ -381,7 +381,7 @@ def check_scheduled_command(run):
 # Run by `manage.py shell -c` without the background-work variables: what a
 # developer gets. Asserts, and prints one line for the check's detail.
 LOCAL_DEVELOPMENT_SNIPPET = """
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.test import Client
 from notes.models import Job
 client = Client()
@@ -391,7 +391,7 @@ job = Job.objects.get(token=answer["token"])
 assert job.worker == "", job.worker
 backend = client.get("/cache/").json()["backend"]
 assert backend == "LocMemCache", backend
-storage = type(default_storage).__name__
+storage = type(storages["default"]).__name__
 assert storage == "FileSystemStorage", storage
 print(f"POST /jobs/ ran the task inline (row {job.pk}); cache {backend}; uploads {storage}")
 """

@@ -154,7 +154,11 @@ else:
 # `broker_use_ssl = {"ssl_cert_reqs": ssl.CERT_REQUIRED}`: TLS, and the
 # server's certificate verified against the system's CA bundle. (A `rediss://`
 # URL without it would need `CELERY_BROKER_USE_SSL` set here instead.)
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Without CELERY_BROKER_URL (a developer's machine) the broker is Celery's
+# in-process `memory://` and `.delay()` runs the task at once, in the calling
+# process, instead of failing to connect.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # ElastiCache Serverless rejects commands whose keys hash to different
     # slots (CROSSSLOT), and kombu's BRPOP and MULTI span several keys (the
@@ -162,9 +166,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # puts every key of the broker in one slot.
     "global_keyprefix": "{celery}:",
 }
-# Without a broker (a developer's machine), `.delay()` runs the task at once,
-# in the calling process, instead of failing to connect.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # The tasks return nothing anyone waits for: no result backend.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
