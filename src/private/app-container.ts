@@ -75,3 +75,13 @@ export function newAppTaskDefinition(scope: Construct, id: string, spec: AppCont
   suppressNag(taskDefinition, PLAIN_VARIABLES_ARE_NOT_SECRETS);
   return taskDefinition;
 }
+
+/** Target tracking on the service's average CPU between `minCapacity` and `maxCapacity` tasks. */
+export function scaleOnCpu(service: ecs.FargateService, minCapacity: number, maxCapacity: number, targetUtilizationPercent: number): void {
+  const scaling = service.autoScaleTaskCount({ minCapacity, maxCapacity });
+  scaling.scaleOnCpuUtilization('Cpu', {
+    targetUtilizationPercent,
+    scaleInCooldown: Duration.seconds(60),
+    scaleOutCooldown: Duration.seconds(60),
+  });
+}

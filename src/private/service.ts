@@ -11,7 +11,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { newAppTaskDefinition, type AppContainerSpec } from './app-container';
+import { newAppTaskDefinition, scaleOnCpu, type AppContainerSpec } from './app-container';
 import { suppressNag } from './nag';
 import { grantStorageAccess } from './storage-access';
 
@@ -161,15 +161,7 @@ export class Service extends Construct {
       containerPort: props.containerPort,
     }));
 
-    const scaling = this.service.autoScaleTaskCount({
-      minCapacity: props.minCapacity,
-      maxCapacity: props.maxCapacity,
-    });
-    scaling.scaleOnCpuUtilization('Cpu', {
-      targetUtilizationPercent: props.targetCpuUtilizationPercent,
-      scaleInCooldown: Duration.seconds(60),
-      scaleOutCooldown: Duration.seconds(60),
-    });
+    scaleOnCpu(this.service, props.minCapacity, props.maxCapacity, props.targetCpuUtilizationPercent);
 
     if (props.enableExecuteCommand) {
       suppressNag(this.taskRole.node.findChild('DefaultPolicy'), {

@@ -1,6 +1,6 @@
 import { Duration, aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { newAppTaskDefinition, type AppContainerSpec } from './app-container';
+import { newAppTaskDefinition, scaleOnCpu, type AppContainerSpec } from './app-container';
 import { DEFAULTS } from './defaults';
 import type { WorkerOptions } from '../options/worker-options';
 
@@ -103,16 +103,6 @@ export class Worker extends Construct {
       this.service.node.addDependency(props.cluster);
     }
 
-    if (autoscaled) {
-      const scaling = this.service.autoScaleTaskCount({
-        minCapacity: props.minCapacity,
-        maxCapacity: props.maxCapacity,
-      });
-      scaling.scaleOnCpuUtilization('Cpu', {
-        targetUtilizationPercent: props.targetCpuUtilizationPercent,
-        scaleInCooldown: Duration.seconds(60),
-        scaleOutCooldown: Duration.seconds(60),
-      });
-    }
+    if (autoscaled) scaleOnCpu(this.service, props.minCapacity, props.maxCapacity, props.targetCpuUtilizationPercent);
   }
 }
