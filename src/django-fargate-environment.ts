@@ -20,15 +20,7 @@ import type { DjangoFargateEnvironmentProps } from './django-fargate-environment
 import { AccessLogs } from './private/access-logs';
 import { Cache, serverlessCacheName } from './private/cache';
 import { Database } from './private/database';
-import {
-  BROKER_URL_QUERY,
-  BROKER_URL_VARIABLE,
-  CACHE_URL_VARIABLE,
-  DEFAULTS,
-  DEFAULT_CONTAINER_ENVIRONMENT,
-  DEFAULT_RELEASE_COMMANDS,
-  MEDIA_BUCKET_VARIABLE,
-} from './private/defaults';
+import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT, DEFAULT_RELEASE_COMMANDS, MEDIA_BUCKET_VARIABLE } from './private/defaults';
 import { LoadBalancer } from './private/load-balancer';
 import { Media } from './private/media';
 import { Network } from './private/network';
@@ -200,19 +192,15 @@ export class DjangoFargateEnvironment extends Construct {
 
     this.mediaBucket = new Media(this, 'Media', { accessLogsBucket: this.accessLogsBucket, removalPolicy }).bucket;
 
-    let cacheUrls: { [name: string]: string } = {};
-    if (props.enableCache ?? DEFAULTS.enableCache) {
-      const cache = new Cache(this, 'Cache', {
-        vpc: this.vpc,
-        clients: [this.serviceSecurityGroup, this.workerSecurityGroup],
-        cacheName: serverlessCacheName(props.project, props.environment),
-        maxDataStorageGiB: props.cacheMaxDataStorageGiB ?? DEFAULTS.cacheMaxDataStorageGiB,
-        removalPolicy,
-      });
-      this.cache = cache.cache;
-      this.cacheSecurityGroup = cache.securityGroup;
-      cacheUrls = { [CACHE_URL_VARIABLE]: cache.url, [BROKER_URL_VARIABLE]: `${cache.url}${BROKER_URL_QUERY}` };
-    }
+    const cache = (props.enableCache ?? DEFAULTS.enableCache) ? new Cache(this, 'Cache', {
+      vpc: this.vpc,
+      clients: [this.serviceSecurityGroup, this.workerSecurityGroup],
+      cacheName: serverlessCacheName(props.project, props.environment),
+      maxDataStorageGiB: props.cacheMaxDataStorageGiB ?? DEFAULTS.cacheMaxDataStorageGiB,
+      removalPolicy,
+    }) : undefined;
+    this.cache = cache?.cache;
+    this.cacheSecurityGroup = cache?.securityGroup;
 
     this.database = new Database(this, 'Database', {
       vpc: this.vpc,
@@ -259,7 +247,7 @@ export class DjangoFargateEnvironment extends Construct {
         DATABASE_PORT: this.database.dbInstanceEndpointPort,
         AWS_STORAGE_BUCKET_NAME: this.staticBucket.bucketName,
         [MEDIA_BUCKET_VARIABLE]: this.mediaBucket.bucketName,
-        ...cacheUrls,
+        ...cache?.environment,
         ...props.containerEnvironment,
       },
       secretParameters,

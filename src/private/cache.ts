@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import { Fn, RemovalPolicy, aws_ec2 as ec2, aws_elasticache as elasticache } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { BROKER_URL_QUERY, BROKER_URL_VARIABLE, CACHE_URL_VARIABLE } from './defaults';
 
 /** Props of the `Cache` construct. */
 export interface CacheProps {
@@ -47,8 +48,8 @@ export function serverlessCacheName(project: string, environment: string): strin
 export class Cache extends Construct {
   public readonly cache: elasticache.CfnServerlessCache;
   public readonly securityGroup: ec2.SecurityGroup;
-  /** `rediss://<endpoint>:<port>`, resolved at deployment. */
-  public readonly url: string;
+  /** What every container gets: `REDIS_URL` = `rediss://<endpoint>:<port>` and `CELERY_BROKER_URL`, resolved at deployment. */
+  public readonly environment: { readonly [name: string]: string };
 
   constructor(scope: Construct, id: string, props: CacheProps) {
     super(scope, id);
@@ -78,6 +79,7 @@ export class Cache extends Construct {
     });
     this.cache.applyRemovalPolicy(props.removalPolicy);
 
-    this.url = Fn.join('', ['rediss://', this.cache.attrEndpointAddress, ':', this.cache.attrEndpointPort]);
+    const url = Fn.join('', ['rediss://', this.cache.attrEndpointAddress, ':', this.cache.attrEndpointPort]);
+    this.environment = { [CACHE_URL_VARIABLE]: url, [BROKER_URL_VARIABLE]: `${url}${BROKER_URL_QUERY}` };
   }
 }
