@@ -212,10 +212,19 @@ describe('workers: a spot autoscaled worker, a beat singleton and a fixed worker
   });
 });
 
-describe('workers without release commands and without spot', () => {
+describe('workers without release commands and without spot, with ECS Exec', () => {
   let s: Synthesized;
   beforeAll(() => {
-    s = synthesize({ enableReleaseCommands: false, workers: [{ name: 'rq', command: ['python', 'manage.py', 'rqworker'] }] });
+    s = synthesize({
+      enableReleaseCommands: false,
+      enableExecuteCommand: true,
+      workers: [{ name: 'rq', command: ['python', 'manage.py', 'rqworker'] }],
+    });
+  });
+
+  test('a shell can be opened in a worker\'s task as in the web service\'s', () => {
+    const id = idOf(s, s.environment.workerServices[0].serviceArn);
+    expect(s.template.findResources('AWS::ECS::Service')[id].Properties.EnableExecuteCommand).toBe(true);
   });
 
   test('a worker defaults to one task of 256 CPU units and 512 MiB, with nothing to wait for', () => {
