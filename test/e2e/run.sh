@@ -111,8 +111,9 @@ stop_pid() {   # stop_pid PID NAME SIGNAL: signal, wait (bounded), then SIGKILL
       sleep 0.1; waited=$((waited + 1))
     done
     if pid_alive "$pid"; then
-      echo "    $name (pid $pid) ignored SIG$sig for ${STOP_TIMEOUT}s: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
+      echo "    $name (pid $pid) ignored SIG$sig for ${STOP_TIMEOUT}s: SIGKILL, with its child processes"
+      # Its own children (gunicorn's and Celery's pool processes), by parent pid.
+      kill -KILL "$pid" $(pgrep -P "$pid" 2>/dev/null) 2>/dev/null || true
     fi
     echo "    stopped $name (pid $pid) in $(fmt_ms $(($(now_ms) - t0)))"
   fi
