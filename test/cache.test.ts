@@ -86,6 +86,17 @@ describe('the cache, with a worker, in a stack with a concrete environment', () 
     expect([resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
   });
 
+  test('the cache, its group, the workers\' and the schedules\' resources carry the Project and Environment tags', () => {
+    const resources = Object.entries(s.template.toJSON().Resources as { [id: string]: any })
+      .filter(([, r]) => ['AWS::ElastiCache::ServerlessCache', 'AWS::EC2::SecurityGroup', 'AWS::ECS::Service',
+        'AWS::Scheduler::ScheduleGroup', 'AWS::SQS::Queue', 'AWS::ECS::TaskDefinition'].includes(r.Type));
+    expect(resources.length).toBeGreaterThan(10);
+    for (const [resourceId, r] of resources) {
+      const tags = Object.fromEntries((r.Properties.Tags ?? []).map((t: any) => [t.Key, t.Value]));
+      expect([resourceId, tags.Project, tags.Environment]).toEqual([resourceId, 'team-task', 'production']);
+    }
+  });
+
   test('synthesizes without a warning', () => {
     expect(warningsOf(s)).toEqual([]);
   });
