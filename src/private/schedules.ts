@@ -65,7 +65,6 @@ export const DEAD_LETTER_RETENTION = Duration.days(14);
  */
 export class Schedules extends Construct {
   public readonly schedules: scheduler.Schedule[] = [];
-  public readonly taskDefinitions: ecs.FargateTaskDefinition[] = [];
   public readonly group: scheduler.ScheduleGroup;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly role: iam.Role;
@@ -123,7 +122,6 @@ export class Schedules extends Construct {
         retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
         maxEventAge: SCHEDULE_MAX_EVENT_AGE,
       });
-      this.taskDefinitions.push(taskDefinition);
       const schedule = new scheduler.Schedule(entry, 'Schedule', {
         schedule: command.schedule,
         target,
