@@ -15,6 +15,9 @@ Steps 4 and 5 of test/e2e/run.sh. From the synthesized example stack
   command, and the scheduled command `clearsessions` (the
   `AWS::Scheduler::Schedule` of task group `scheduled:clearsessions`): the
   command its Fargate task runs;
+- the release step (the `Custom::DjangoRelease` resource): the commands it
+  runs, in order, from which task definition, and that the web service, the
+  workers and the schedules wait for it;
 - the port the container, the ECS service and the target group use, and the
   target group's health check, against the Dockerfile's gunicorn command;
 - CloudFront's behaviors: which path prefix reaches the static files bucket,
@@ -37,7 +40,8 @@ Outputs in --out, each computed from its own container in the template:
 Dockerfile's command, one argument per line, bound to 127.0.0.1) for the web
 service; `worker.env` and `worker.args` (the container's `Command`) for the
 Celery worker; `scheduled.env` and `scheduled.args` for the scheduled
-command; and `contract.json` (what checks.py needs).
+command; `release.env` and `release.commands` (one JSON array per line) for
+the release step; and `contract.json` (what checks.py needs).
 
 Local values come from the environment: E2E_DATABASE_HOST, E2E_DATABASE_PORT,
 E2E_BUCKET, E2E_MEDIA_BUCKET, E2E_REDIS_PORT, E2E_APP_PORT and one E2E_<NAME>
@@ -104,6 +108,7 @@ PROTO_HEADER = "CloudFront-Forwarded-Proto"
 # The example's workers and scheduled command (examples/app/main.ts).
 WORKER_STREAM_PREFIX = "worker-celery"
 SCHEDULED_GROUP = "scheduled:clearsessions"
+RELEASE_TYPE = "Custom::DjangoRelease"
 SSM_PARAMETER_ARN = re.compile(r"^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/(.+)$")
 
 
@@ -577,6 +582,34 @@ def check_scheduled_command(template, state):
             f"-> Fargate task {task_id}, group {SCHEDULED_GROUP}\ncommand ({source}): {' '.join(command)}")
 
 
+def check_release(template, state):
+    release_id, release = template.only(RELEASE_TYPE)
+    props = release["Properties"]
+    commands = props.get("Commands")
+    if isinstance(commands, str):
+        commands = json.loads(commands)
+    expect(isinstance(commands, list) and commands
+           and all(isinstance(c, list) and c and all(isinstance(a, str) for a in c) for c in commands),
+           f"cannot read the release commands {json.dumps(props.get('Commands'))}")
+    task_id = template.ref(props.get("TaskDefinition"))
+    expect(template.type_of(task_id) == "AWS::ECS::TaskDefinition",
+           f"{release_id} runs {json.dumps(props.get('TaskDefinition'))}, not a task definition of this stack")
+    matches = [c for c in template.resources[task_id]["Properties"].get("ContainerDefinitions", [])
+               if c.get("Name") == props.get("ContainerName")]
+    expect(len(matches) == 1, f"no container {props.get('ContainerName')!r} in {task_id}")
+    # Nothing runs the new version before the release step succeeded.
+    waiting = [lid for lid, res in template.resources.items()
+               if res.get("Type") in ("AWS::ECS::Service", "AWS::Scheduler::Schedule")]
+    late = [lid for lid in waiting if release_id not in (template.resources[lid].get("DependsOn") or [])]
+    expect(not late, f"these do not wait for the release step {release_id}: {late}")
+    problems = []
+    mapped = read_variables(template, matches[0], problems)
+    expect(not problems, "\n".join(problems))
+    state.update(release_commands=commands, release_vars=mapped)
+    return (f"{release_id} runs in {task_id}: " + "; then ".join(" ".join(c) for c in commands)
+            + f"\n{len(waiting)} services and schedules wait for it")
+
+
 def run_template_checks(args, state):
     template = Template(args.template)
     checks = [
@@ -596,6 +629,8 @@ def run_template_checks(args, state):
          check_worker, (template, state)),
         (f"template: the clearsessions schedule runs a manage.py command as a Fargate task ({SCHEDULED_GROUP})",
          check_scheduled_command, (template, state)),
+        ("template: the release step's commands run before the web service, the workers and the schedules move",
+         check_release, (template, state)),
     ]
     passed = True
     for name, func, func_args in checks:
@@ -648,7 +683,7 @@ def give_to_process(args, state):
 
     # Every parameter any of the containers reads (they all read the same).
     parameters = {}
-    for mapped in (state["web_vars"], state["worker_vars"], state["scheduled_vars"]):
+    for mapped in (state["web_vars"], state["worker_vars"], state["scheduled_vars"], state["release_vars"]):
         for name, parameter in mapped[3].items():
             parameters[parameter] = local_value(SECRETS[name])
     for parameter, value in parameters.items():
@@ -664,19 +699,22 @@ def give_to_process(args, state):
     env = process_env(state["web_vars"], stored)
     worker_env = process_env(state["worker_vars"], stored)
     scheduled_env = process_env(state["scheduled_vars"], stored)
+    release_env = process_env(state["release_vars"], stored)
     for bucket in (env["AWS_STORAGE_BUCKET_NAME"], env["AWS_MEDIA_BUCKET_NAME"]):
         s3.create_bucket(Bucket=bucket)
     print(f"stored {len(stored)} SecureString parameters in moto and read them back; "
           f"created buckets {env['AWS_STORAGE_BUCKET_NAME']} (static) and {env['AWS_MEDIA_BUCKET_NAME']} (media)")
 
     os.makedirs(args.out, exist_ok=True)
-    for label, variables in (("app", env), ("worker", worker_env), ("scheduled", scheduled_env)):
+    for label, variables in (("app", env), ("worker", worker_env), ("scheduled", scheduled_env),
+                             ("release", release_env)):
         write_lines(os.path.join(args.out, f"{label}.env"), (f"{n}={variables[n]}" for n in sorted(variables)))
     cmd = list(state["gunicorn_cmd"])
     cmd[state["bind_index"]] = f"127.0.0.1:{local_value('E2E_APP_PORT')}"
     write_lines(os.path.join(args.out, "gunicorn.args"), cmd)
     write_lines(os.path.join(args.out, "worker.args"), state["worker_command"])
     write_lines(os.path.join(args.out, "scheduled.args"), state["scheduled_command"])
+    write_lines(os.path.join(args.out, "release.commands"), (json.dumps(c) for c in state["release_commands"]))
     contract = {key: state[key] for key in (
         "container_port", "health_path", "health_codes", "static_pattern", "static_prefix", "proto_header",
         "worker_command", "scheduled_command")}

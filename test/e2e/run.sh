@@ -5,7 +5,8 @@
 # DjangoFargateEnvironment gives its containers: the variables and SSM secrets
 # of the synthesized task definitions, the static files bucket behind
 # CloudFront's /static/*, ALB health checks with a bare IP as Host, HTTPS
-# detection through CloudFront-Forwarded-Proto; and the background work: the
+# detection through CloudFront-Forwarded-Proto, the release step's commands
+# (migrate, collectstatic) as the template lists them; and the background work: the
 # Celery worker started with its task definition's exact command and
 # variables, a task queued by a web request through a TLS-only Valkey/Redis
 # broker and written to PostgreSQL, Django's cache on that server, the
@@ -407,20 +408,28 @@ APP_ENV+=("${TEST_ENV[@]}")
 WORKER_ENV+=("${TEST_ENV[@]}")
 step_done
 
-# --- 7. migrate, collectstatic, gunicorn, the Celery worker -------------------------
+# --- 7. the release commands, gunicorn, the Celery worker ---------------------------
 
 app_env() { env -i "${BASE_ENV[@]}" "${APP_ENV[@]}" "$@"; }
 APP_PHASE=1
 
-step "manage.py migrate --noinput" "$LOGS/migrate.log"
-(cd "$APP_DIR" && app_env timeout "$DJANGO_COMMAND_TIMEOUT" "$PY" manage.py migrate --noinput) >"$STEP_LOG" 2>&1 </dev/null
-step_done
-
-step "manage.py collectstatic --noinput (to the moto bucket)" "$LOGS/collectstatic.log"
-(cd "$APP_DIR" && app_env timeout "$DJANGO_COMMAND_TIMEOUT" "$PY" manage.py collectstatic --noinput) \
-  >"$STEP_LOG" 2>&1 </dev/null
-echo "    $(tail -n 1 "$STEP_LOG")"
-step_done
+# The release step's commands (migrate, collectstatic), in the template's
+# order, each with the release task definition's variables, as its one-off
+# Fargate tasks run them before the new version starts.
+mapfile -t RELEASE_ENV <"$OUT/release.env"
+RELEASE_ENV+=("${TEST_ENV[@]}")
+RELEASE_N=0
+while IFS= read -r release_json; do
+  mapfile -t RELEASE_CMD < <("$PY" -c 'import json, sys; print("\n".join(json.loads(sys.argv[1])))' "$release_json")
+  RELEASE_N=$((RELEASE_N + 1))
+  step "release command $RELEASE_N: ${RELEASE_CMD[*]}" "$LOGS/release-$RELEASE_N.log"
+  [ -x "$VENV/bin/${RELEASE_CMD[0]}" ] || fail "the release command ${RELEASE_CMD[*]} is not a program of the app's venv"
+  (cd "$APP_DIR" && env -i "${BASE_ENV[@]}" "${RELEASE_ENV[@]}" timeout "$DJANGO_COMMAND_TIMEOUT" \
+    "$VENV/bin/${RELEASE_CMD[0]}" "${RELEASE_CMD[@]:1}") >"$STEP_LOG" 2>&1 </dev/null
+  echo "    $(tail -n 1 "$STEP_LOG")"
+  step_done
+done <"$OUT/release.commands"
+[ "$RELEASE_N" -gt 0 ] || fail "no release commands in $OUT/release.commands"
 
 step "start gunicorn (the Dockerfile's CMD) on 127.0.0.1:$APP_PORT" "$LOGS/gunicorn.log"
 [ "${GUNICORN_CMD[0]}" = gunicorn ] || fail "unexpected command ${GUNICORN_CMD[*]}"
