@@ -31,7 +31,7 @@ ALB_HEALTH_HOST = "10.0.1.23"  # ALB health checks send the task's IP as Host
 VIEWER_HOST = "d111111abcdef8.cloudfront.net"  # the distribution's domain
 TIMEOUT = 15
 JOB_TIMEOUT = 30  # from the web request until the worker's row is in PostgreSQL
-SCHEDULED_TIMEOUT = 120  # one run of the scheduled command
+SCHEDULED_TIMEOUT = 60  # one run of the scheduled command (about a second here)
 
 
 class App:
