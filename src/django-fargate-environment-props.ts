@@ -1,4 +1,5 @@
 import type { RemovalPolicy, aws_kms as kms } from 'aws-cdk-lib';
+import type { BackgroundWorkOptions } from './options/background-work-options';
 import type { DatabaseOptions } from './options/database-options';
 import type { DistributionOptions } from './options/distribution-options';
 import type { NetworkOptions } from './options/network-options';
@@ -14,7 +15,7 @@ import type { ServiceOptions } from './options/service-options';
  * interface it comes from.
  */
 export interface DjangoFargateEnvironmentProps
-  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, ReleaseOptions, DatabaseOptions {
+  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, ReleaseOptions, DatabaseOptions, BackgroundWorkOptions {
   /**
    * Name of the project, e.g. `team-task`.
    *

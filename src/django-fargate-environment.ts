@@ -8,24 +8,30 @@ import {
   aws_ec2 as ec2,
   aws_ecr as ecr,
   aws_ecs as ecs,
+  aws_elasticache as elasticache,
   aws_elasticloadbalancingv2 as elbv2,
   aws_logs as logs,
   aws_rds as rds,
   aws_s3 as s3,
+  aws_scheduler as scheduler,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DjangoFargateEnvironmentProps } from './django-fargate-environment-props';
 import { AccessLogs } from './private/access-logs';
+import { Cache, serverlessCacheName } from './private/cache';
 import { Database } from './private/database';
-import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT, DEFAULT_RELEASE_COMMANDS } from './private/defaults';
+import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT, DEFAULT_RELEASE_COMMANDS, MEDIA_BUCKET_VARIABLE } from './private/defaults';
 import { LoadBalancer } from './private/load-balancer';
+import { Media } from './private/media';
 import { Network } from './private/network';
 import { Registry } from './private/registry';
 import { Release } from './private/release';
+import { Schedules } from './private/schedules';
 import { SecurityGroups } from './private/security-groups';
 import { Service } from './private/service';
 import { StaticFiles } from './private/static-files';
 import { DEFAULT_SECRET_PARAMETERS, validateProps } from './private/validation';
+import { Worker, workerSettings } from './private/worker';
 
 /**
  * A complete home for a containerised Django application on AWS.
@@ -33,7 +39,9 @@ import { DEFAULT_SECRET_PARAMETERS, validateProps } from './private/validation';
  * Creates a VPC (or uses yours), an ECR repository, a private static-files
  * bucket behind CloudFront, an internet-facing Application Load Balancer, a
  * private encrypted RDS PostgreSQL database and an ECS Fargate service with
- * CPU autoscaling. Secrets stay in SSM Parameter Store, created by you as
+ * CPU autoscaling; optionally background workers, scheduled management
+ * commands and a Valkey cache, and always a private bucket for user uploads.
+ * Secrets stay in SSM Parameter Store, created by you as
  * `${project}-${environment}_${suffix}`; the construct only references them.
  *
  * @example
@@ -55,8 +63,14 @@ export class DjangoFargateEnvironment extends Construct {
   public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
   /** Security group of the service's tasks: the container port from the load balancer only. */
   public readonly serviceSecurityGroup: ec2.SecurityGroup;
-  /** Security group of the database: 5432 from the service only. */
+  /** Security group of the database: 5432 from the service and worker groups only. */
   public readonly databaseSecurityGroup: ec2.SecurityGroup;
+  /**
+   * Security group of the tasks that take no traffic: workers, scheduled
+   * commands, release tasks and one-off tasks. No ingress; it reaches the
+   * database and the cache like the service's group.
+   */
+  public readonly workerSecurityGroup: ec2.SecurityGroup;
   /** The ECR repository to push the application image to. */
   public readonly repository: ecr.Repository;
   /** The bucket `collectstatic` writes to, served by CloudFront under `/static/`. */
@@ -93,6 +107,24 @@ export class DjangoFargateEnvironment extends Construct {
    * @default - none, when `enableReleaseCommands` is false
    */
   public readonly release?: CustomResource;
+  /** The private bucket for user uploads, served through presigned URLs; its name is `AWS_MEDIA_BUCKET_NAME`. */
+  public readonly mediaBucket: s3.Bucket;
+  /** The worker services, in the order of `workers`. */
+  public readonly workerServices: ecs.FargateService[];
+  /** The EventBridge Scheduler schedules of `scheduledCommands`, in their order. */
+  public readonly schedules: scheduler.Schedule[];
+  /**
+   * The ElastiCache Serverless Valkey cache; its URL is `REDIS_URL`.
+   *
+   * @default - none, unless `enableCache` is true
+   */
+  public readonly cache?: elasticache.CfnServerlessCache;
+  /**
+   * Security group of the cache: 6379 and 6380 from the service and worker groups only.
+   *
+   * @default - none, unless `enableCache` is true
+   */
+  public readonly cacheSecurityGroup?: ec2.SecurityGroup;
   /** The bucket holding the access logs of the static bucket, CloudFront and the load balancer, and the VPC flow logs. */
   public readonly accessLogsBucket: s3.Bucket;
 
@@ -124,6 +156,7 @@ export class DjangoFargateEnvironment extends Construct {
     this.loadBalancerSecurityGroup = securityGroups.loadBalancer;
     this.serviceSecurityGroup = securityGroups.service;
     this.databaseSecurityGroup = securityGroups.database;
+    this.workerSecurityGroup = securityGroups.worker;
 
     this.repository = new Registry(this, 'Registry', {
       repositoryName: prefix.toLowerCase(),
@@ -157,6 +190,18 @@ export class DjangoFargateEnvironment extends Construct {
     this.staticBucket = staticFiles.bucket;
     this.distribution = staticFiles.distribution;
 
+    this.mediaBucket = new Media(this, 'Media', { accessLogsBucket: this.accessLogsBucket, removalPolicy }).bucket;
+
+    const cache = (props.enableCache ?? DEFAULTS.enableCache) ? new Cache(this, 'Cache', {
+      vpc: this.vpc,
+      clients: [this.serviceSecurityGroup, this.workerSecurityGroup],
+      cacheName: serverlessCacheName(props.project, props.environment),
+      maxDataStorageGiB: props.cacheMaxDataStorageGiB ?? DEFAULTS.cacheMaxDataStorageGiB,
+      removalPolicy,
+    }) : undefined;
+    this.cache = cache?.cache;
+    this.cacheSecurityGroup = cache?.securityGroup;
+
     this.database = new Database(this, 'Database', {
       vpc: this.vpc,
       securityGroup: this.databaseSecurityGroup,
@@ -186,6 +231,7 @@ export class DjangoFargateEnvironment extends Construct {
       securityGroup: this.serviceSecurityGroup,
       targetGroup: this.targetGroup,
       staticBucket: this.staticBucket,
+      mediaBucket: this.mediaBucket,
       image: props.image ?? ecs.ContainerImage.fromEcrRepository(this.repository, props.imageTag ?? DEFAULTS.imageTag),
       containerName: DEFAULTS.containerName,
       containerPort,
@@ -200,6 +246,8 @@ export class DjangoFargateEnvironment extends Construct {
         DATABASE_HOST: this.database.dbInstanceEndpointAddress,
         DATABASE_PORT: this.database.dbInstanceEndpointPort,
         AWS_STORAGE_BUCKET_NAME: this.staticBucket.bucketName,
+        [MEDIA_BUCKET_VARIABLE]: this.mediaBucket.bucketName,
+        ...cache?.environment,
         ...props.containerEnvironment,
       },
       secretParameters,
@@ -224,7 +272,7 @@ export class DjangoFargateEnvironment extends Construct {
         commands: props.releaseCommands ?? DEFAULT_RELEASE_COMMANDS,
         vpc: this.vpc,
         subnets: privateSubnets,
-        securityGroup: this.serviceSecurityGroup,
+        securityGroup: this.workerSecurityGroup,
         timeout: props.releaseTimeout ?? DEFAULTS.releaseTimeout,
         logGroup: this.logGroup,
         removalPolicy,
@@ -233,6 +281,44 @@ export class DjangoFargateEnvironment extends Construct {
       // definition only after the release commands succeeded.
       this.service.node.addDependency(this.release);
     }
+
+    // The workers and scheduled commands run the web container's image,
+    // variables, secrets and roles, in the group that admits nothing.
+    const tasks = {
+      container: service.containerSpec,
+      taskRole: service.taskRole,
+      executionRole: service.executionRole,
+      securityGroup: this.workerSecurityGroup,
+    };
+    const workers = new Construct(this, 'Workers');
+    this.workerServices = (props.workers ?? []).map((options) => {
+      const worker = new Worker(workers, `Worker-${options.name}`, {
+        ...tasks,
+        ...workerSettings(options),
+        cluster: this.cluster,
+        enableExecuteCommand: props.enableExecuteCommand ?? DEFAULTS.enableExecuteCommand,
+      });
+      // Like the web service, a worker moves to a new version only after
+      // the release commands (migrations) succeeded.
+      if (this.release) worker.service.node.addDependency(this.release);
+      return worker.service;
+    });
+
+    const scheduledCommands = props.scheduledCommands ?? [];
+    this.schedules = scheduledCommands.length === 0 ? [] : new Schedules(this, 'Schedules', {
+      ...tasks,
+      cluster: this.cluster,
+      commands: scheduledCommands.map((c) => ({
+        name: c.name,
+        schedule: c.schedule,
+        command: c.command,
+        cpu: c.cpu ?? props.cpu ?? DEFAULTS.cpu,
+        memoryLimitMiB: c.memoryLimitMiB ?? props.memoryLimitMiB ?? DEFAULTS.memoryLimitMiB,
+      })),
+    }).schedules;
+    // A schedule, too, names the new task definition only once the
+    // migrations ran: no run of new code against the old schema.
+    if (this.release) this.schedules.forEach((schedule) => schedule.node.addDependency(this.release!));
 
     Tags.of(this).add('Project', props.project);
     Tags.of(this).add('Environment', props.environment);
@@ -256,7 +342,7 @@ export class DjangoFargateEnvironment extends Construct {
       description: 'Runs a one-off manage.py command (replace COMMAND) as a Fargate task of the service',
       value: `aws ecs run-task --cluster ${this.cluster.clusterName} --task-definition ${oneOffTaskDefinition.taskDefinitionArn} `
         + '--launch-type FARGATE --network-configuration '
-        + `"awsvpcConfiguration={subnets=[${subnets}],securityGroups=[${this.serviceSecurityGroup.securityGroupId}],assignPublicIp=DISABLED}" `
+        + `"awsvpcConfiguration={subnets=[${subnets}],securityGroups=[${this.workerSecurityGroup.securityGroupId}],assignPublicIp=DISABLED}" `
         + `--overrides '{"containerOverrides":[{"name":"${DEFAULTS.containerName}","command":["python","manage.py","COMMAND"]}]}'`,
     });
     new CfnOutput(this, 'DatabaseEndpoint', {

@@ -1,4 +1,4 @@
-import { Duration, type Stack, type StackProps, aws_certificatemanager as acm, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Duration, TimeZone, type Stack, type StackProps, aws_certificatemanager as acm, aws_ec2 as ec2, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import { FIXED_ENV, REGISTRY_IMAGE } from './util';
 import type { DjangoFargateEnvironmentProps } from '../src';
 
@@ -13,6 +13,27 @@ const CERT_US_EAST_1 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-
 const CERT_EU_WEST_1 = 'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
 
 export const DEFAULT_CONFIGURATION: Configuration = { name: 'default', stackProps: {}, props: () => ({}) };
+
+/** The README's background-work example: a Celery worker, a beat singleton, a nightly command and the cache. */
+export const BACKGROUND_WORK_PROPS: Partial<DjangoFargateEnvironmentProps> = {
+  workers: [
+    { name: 'celery', command: ['celery', '-A', 'config', 'worker', '-l', 'info'], spot: true, maxCapacity: 4, stopTimeout: Duration.seconds(120) },
+    { name: 'beat', command: ['celery', '-A', 'config', 'beat', '-l', 'info'], singleton: true },
+  ],
+  scheduledCommands: [{
+    name: 'clearsessions',
+    schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', timeZone: TimeZone.EUROPE_PARIS }),
+    command: ['python', 'manage.py', 'clearsessions'],
+  }],
+  enableCache: true,
+};
+
+/** Background work in an environment-agnostic stack. */
+export const BACKGROUND_WORK_CONFIGURATION: Configuration = {
+  name: 'background-work',
+  stackProps: {},
+  props: () => BACKGROUND_WORK_PROPS,
+};
 
 /** Every option that changes the template, at once. */
 export const FULLEST_CONFIGURATION: Configuration = {
@@ -34,6 +55,38 @@ export const FULLEST_CONFIGURATION: Configuration = {
     memoryLimitMiB: 2048,
     minCapacity: 3,
     maxCapacity: 12,
+    workers: [
+      {
+        name: 'celery',
+        command: ['celery', '-A', 'config', 'worker', '-l', 'info'],
+        cpu: 512,
+        memoryLimitMiB: 2048,
+        minCapacity: 2,
+        maxCapacity: 8,
+        targetCpuUtilizationPercent: 60,
+        spot: true,
+        stopTimeout: Duration.seconds(90),
+        environment: { CELERY_WORKER_CONCURRENCY: '4' },
+      },
+      { name: 'beat', command: ['celery', '-A', 'config', 'beat', '-l', 'info'], singleton: true },
+      { name: 'reports', command: ['python', 'manage.py', 'run_report_worker'], minCapacity: 2 },
+    ],
+    scheduledCommands: [
+      {
+        name: 'clearsessions',
+        schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', timeZone: TimeZone.EUROPE_PARIS }),
+        command: ['python', 'manage.py', 'clearsessions'],
+      },
+      {
+        name: 'send-digest',
+        schedule: scheduler.ScheduleExpression.rate(Duration.hours(6)),
+        command: ['python', 'manage.py', 'send_digest'],
+        cpu: 512,
+        memoryLimitMiB: 1024,
+      },
+    ],
+    enableCache: true,
+    cacheMaxDataStorageGiB: 10,
   }),
 };
 
@@ -70,5 +123,6 @@ export const CONFIGURATIONS: readonly Configuration[] = [
       containerEnvironment: { SENTRY_ENVIRONMENT: 'production' },
     }),
   },
+  BACKGROUND_WORK_CONFIGURATION,
   FULLEST_CONFIGURATION,
 ];

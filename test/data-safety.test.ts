@@ -52,7 +52,8 @@ describe('a disposable environment (removalPolicy DESTROY)', () => {
   });
 
   test('buckets and the repository are emptied first, so deletion succeeds', () => {
-    template.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+    // The access-log, static and media buckets.
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 3);
     expect(onlyResource(template, 'AWS::ECR::Repository').properties.EmptyOnDelete).toBe(true);
   });
 });

@@ -52,7 +52,7 @@ describe.each([
     expect(idOf(e.vpc.vpcId)).toBe(onlyResource(s.template, 'AWS::EC2::VPC').id);
     expect(idOf(e.repository.repositoryName)).toBe(onlyResource(s.template, 'AWS::ECR::Repository').id);
     const buckets = Object.keys(s.template.findResources('AWS::S3::Bucket'));
-    expect([idOf(e.staticBucket.bucketName), idOf(e.accessLogsBucket.bucketName)].sort()).toEqual(buckets.sort());
+    expect([idOf(e.staticBucket.bucketName), idOf(e.accessLogsBucket.bucketName), idOf(e.mediaBucket.bucketName)].sort()).toEqual(buckets.sort());
     expect(idOf(e.distribution.distributionId)).toBe(onlyResource(s.template, 'AWS::CloudFront::Distribution').id);
     expect(idOf(e.loadBalancer.loadBalancerArn)).toBe(onlyResource(s.template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').id);
     expect(idOf(e.targetGroup.targetGroupArn)).toBe(onlyResource(s.template, 'AWS::ElasticLoadBalancingV2::TargetGroup').id);
@@ -61,8 +61,10 @@ describe.each([
     expect(Object.keys(s.template.findResources('AWS::ECS::TaskDefinition'))).toContain(idOf(e.taskDefinition.taskDefinitionArn));
     expect(idOf(e.service.serviceArn)).toBe(onlyResource(s.template, 'AWS::ECS::Service').id);
     expect(Object.keys(s.template.findResources('AWS::Logs::LogGroup'))).toContain(idOf(e.logGroup.logGroupName));
-    const groups = [e.loadBalancerSecurityGroup, e.serviceSecurityGroup, e.databaseSecurityGroup].map((g) => idOf(g.securityGroupId));
-    expect(new Set(groups).size).toBe(3);
+    const groups = [e.loadBalancerSecurityGroup, e.serviceSecurityGroup, e.databaseSecurityGroup, e.workerSecurityGroup]
+      .map((g) => idOf(g.securityGroupId));
+    expect(groups.sort()).toEqual(Object.keys(s.template.findResources('AWS::EC2::SecurityGroup')).sort());
+    expect([e.workerServices, e.schedules, e.cache, e.cacheSecurityGroup]).toEqual([[], [], undefined, undefined]);
   });
 
   test('outputs give the site URL, repository URI, load balancer DNS name and database endpoint', () => {

@@ -1,13 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { FIXED_ENV, idOf, onlyResource, referencedId, serviceTaskDefinition, synthesize, type Synthesized } from './util';
+import { FIXED_ENV, idOf, onlyResource, referencedId, serviceTaskDefinition, statementsOfRole, synthesize, type Synthesized } from './util';
 import { DjangoFargateEnvironment } from '../src';
-
-/** Every statement of the policies attached to a role. */
-function statementsOfRole(s: Synthesized, roleId: string): any[] {
-  return Object.values(s.template.findResources('AWS::IAM::Policy'))
-    .filter((p) => p.Properties.Roles.map(referencedId).includes(roleId))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement);
-}
 
 describe('release commands, default settings', () => {
   let s: Synthesized;
@@ -19,7 +12,7 @@ describe('release commands, default settings', () => {
     releaseTaskId = referencedId(release.properties.TaskDefinition);
   });
 
-  test('run migrate, then collectstatic, in the private subnets with the service\'s security group', () => {
+  test('run migrate, then collectstatic, in the private subnets with the worker security group', () => {
     expect(JSON.parse(release.properties.Commands)).toEqual([
       ['python', 'manage.py', 'migrate', '--noinput'],
       ['python', 'manage.py', 'collectstatic', '--noinput'],
@@ -27,7 +20,7 @@ describe('release commands, default settings', () => {
     expect(DjangoFargateEnvironment.DEFAULT_RELEASE_COMMANDS).toEqual(JSON.parse(release.properties.Commands));
     const privateIds = s.environment.vpc.privateSubnets.map((x) => idOf(s, x.subnetId));
     expect(release.properties.Subnets.map(referencedId).sort()).toEqual(privateIds.sort());
-    expect(release.properties.SecurityGroups.map(referencedId)).toEqual([idOf(s, s.environment.serviceSecurityGroup.securityGroupId)]);
+    expect(release.properties.SecurityGroups.map(referencedId)).toEqual([idOf(s, s.environment.workerSecurityGroup.securityGroupId)]);
     expect(release.properties).toMatchObject({
       ContainerName: 'django-app',
       TimeoutSeconds: '900',
@@ -76,7 +69,7 @@ describe('release commands, default settings', () => {
 
   test('the handlers may run exactly the release task definition, pass exactly its two roles, and nothing broader', () => {
     const handler = Object.values(s.template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Handler === 'index.onEvent')!;
-    const statements = statementsOfRole(s, referencedId(handler.Properties.Role));
+    const statements = statementsOfRole(s.template, referencedId(handler.Properties.Role));
     const service = serviceTaskDefinition(s).properties;
     const cluster = { 'ecs:cluster': { 'Fn::GetAtt': [idOf(s, s.environment.cluster.clusterName), 'Arn'] } };
     const byAction = (action: string) => statements.filter((st) => [st.Action].flat().includes(action));
@@ -105,7 +98,8 @@ describe('release commands, default settings', () => {
     expect(text).toContain('aws ecs run-task --cluster ');
     expect(text).toContain(idOf(s, s.environment.cluster.clusterName));
     expect(text).toContain(releaseTaskId);
-    expect(text).toContain(idOf(s, s.environment.serviceSecurityGroup.securityGroupId));
+    expect(text).toContain(idOf(s, s.environment.workerSecurityGroup.securityGroupId));
+    expect(text).not.toContain(idOf(s, s.environment.serviceSecurityGroup.securityGroupId));
     for (const subnet of s.environment.vpc.privateSubnets) expect(text).toContain(idOf(s, subnet.subnetId));
     expect(text).toContain('--launch-type FARGATE');
     expect(text).toContain('\\"command\\":[\\"python\\",\\"manage.py\\",\\"COMMAND\\"]');

@@ -1,23 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import { onlyResource, referencedId, synthesize, type Synthesized } from './util';
-
-interface Ingress { from: number; to: number; protocol: string; cidr?: string; sourceGroup?: string }
-
-/** Every ingress rule of a security group, inline or standalone, with sources resolved to logical ids. */
-function ingressOf(template: Template, groupId: string): Ingress[] {
-  const group = template.findResources('AWS::EC2::SecurityGroup')[groupId];
-  const inline = (group.Properties.SecurityGroupIngress ?? []).map((r: any) => ({ ...r }));
-  const standalone = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
-    .map((r) => r.Properties)
-    .filter((p) => referencedId(p.GroupId) === groupId);
-  return [...inline, ...standalone].map((r) => ({
-    from: r.FromPort,
-    to: r.ToPort,
-    protocol: r.IpProtocol,
-    cidr: r.CidrIp ?? r.CidrIpv6,
-    sourceGroup: r.SourceSecurityGroupId ? referencedId(r.SourceSecurityGroupId) : undefined,
-  }));
-}
+import { ingressOf, onlyResource, referencedId, synthesize, type Synthesized } from './util';
 
 /** Logical id of the security group a resolved reference (as the L2 returns) points at. */
 function groupIdOf(s: Synthesized, group: { securityGroupId: string }): string {
@@ -26,16 +7,23 @@ function groupIdOf(s: Synthesized, group: { securityGroupId: string }): string {
 
 describe('security groups', () => {
   let s: Synthesized;
-  let alb: string; let service: string; let database: string;
+  let alb: string; let service: string; let database: string; let worker: string;
   beforeAll(() => {
     s = synthesize({ containerPort: 8080 });
     alb = groupIdOf(s, s.environment.loadBalancerSecurityGroup);
     service = groupIdOf(s, s.environment.serviceSecurityGroup);
     database = groupIdOf(s, s.environment.databaseSecurityGroup);
+    worker = groupIdOf(s, s.environment.workerSecurityGroup);
   });
 
-  test('exactly three security groups: the load balancer\'s, the service\'s and the database\'s', () => {
-    expect(Object.keys(s.template.findResources('AWS::EC2::SecurityGroup')).sort()).toEqual([alb, database, service].sort());
+  test('exactly four security groups: the load balancer\'s, the service\'s, the database\'s and the workers\'', () => {
+    expect(Object.keys(s.template.findResources('AWS::EC2::SecurityGroup')).sort()).toEqual([alb, database, service, worker].sort());
+  });
+
+  test('the worker group admits nothing and may reach anywhere (image, parameters, database)', () => {
+    expect(ingressOf(s.template, worker)).toEqual([]);
+    const group = s.template.findResources('AWS::EC2::SecurityGroup')[worker];
+    expect(group.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: '-1' })]);
   });
 
   test('the load balancer admits 80 and 443 from anywhere, and nothing else', () => {
@@ -51,9 +39,10 @@ describe('security groups', () => {
     ]);
   });
 
-  test('the database admits only 5432, only from the service\'s group', () => {
+  test('the database admits only 5432, only from the service\'s and the workers\' groups', () => {
     expect(ingressOf(s.template, database)).toEqual([
       { from: 5432, to: 5432, protocol: 'tcp', cidr: undefined, sourceGroup: service },
+      { from: 5432, to: 5432, protocol: 'tcp', cidr: undefined, sourceGroup: worker },
     ]);
   });
 

@@ -1,25 +1,21 @@
 import { aws_logs as logs } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FIXED_ENV, idOf, onlyResource, referencedId, REGISTRY_IMAGE, serviceTaskDefinition, synthesize, type Synthesized } from './util';
+import { Match } from 'aws-cdk-lib/assertions';
+import {
+  FIXED_ENV,
+  REGISTRY_IMAGE,
+  environmentOf,
+  idOf,
+  onlyResource,
+  referencedId,
+  secretsOf,
+  serviceTaskDefinition,
+  statementsOfRole,
+  synthesize,
+  type Synthesized,
+} from './util';
 
-/** Name -> value of the service container's environment. */
-function environmentOf(s: Synthesized): { [name: string]: any } {
-  const container = serviceTaskDefinition(s).properties.ContainerDefinitions[0];
-  return Object.fromEntries(container.Environment.map((e: any) => [e.Name, e.Value]));
-}
-
-/** Name -> ValueFrom of the service container's secrets. */
-function secretsOf(s: Synthesized): { [name: string]: any } {
-  const container = serviceTaskDefinition(s).properties.ContainerDefinitions[0];
-  return Object.fromEntries(container.Secrets.map((e: any) => [e.Name, e.ValueFrom]));
-}
-
-/** Statements of every policy attached to a role. */
-function statementsOfRole(template: Template, roleId: string): any[] {
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) => p.Properties.Roles.map(referencedId).includes(roleId))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement);
-}
+/** The Django container of the service's task definition. */
+const webContainer = (s: Synthesized) => serviceTaskDefinition(s).properties.ContainerDefinitions[0];
 
 /** A parameter's ARN as synthesized in a stack with FIXED_ENV (the partition stays a reference). */
 function parameterArn(name: string) {
@@ -52,18 +48,19 @@ describe('service, default settings in a stack with a concrete environment', () 
   test('the container gets the documented plain variables', () => {
     const db = onlyResource(s.template, 'AWS::RDS::DBInstance').id;
     const bucket = idOf(s, s.environment.staticBucket.bucketName);
-    expect(environmentOf(s)).toEqual({
+    expect(environmentOf(webContainer(s))).toEqual({
       DEBUG: 'False',
       DJANGO_ALLOWED_HOSTS: '*',
       DEVELOPMENT_MODE: 'False',
       DATABASE_HOST: { 'Fn::GetAtt': [db, 'Endpoint.Address'] },
       DATABASE_PORT: { 'Fn::GetAtt': [db, 'Endpoint.Port'] },
       AWS_STORAGE_BUCKET_NAME: { Ref: bucket },
+      AWS_MEDIA_BUCKET_NAME: { Ref: idOf(s, s.environment.mediaBucket.bucketName) },
     });
   });
 
   test('the container gets the four secrets from their SSM parameters, by ARN', () => {
-    expect(secretsOf(s)).toEqual({
+    expect(secretsOf(webContainer(s))).toEqual({
       DATABASE_NAME: parameterArn('team-task-production_postgres_db'),
       DATABASE_USER: parameterArn('team-task-production_database_username'),
       DATABASE_PASSWORD: parameterArn('team-task-production_database_password'),
@@ -85,7 +82,7 @@ describe('service, default settings in a stack with a concrete environment', () 
     const statements = statementsOfRole(s.template, referencedId(task.ExecutionRoleArn));
     const ssmStatements = statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('ssm:')));
     const readable = ssmStatements.flatMap((st) => [st.Resource].flat()).map((r) => JSON.stringify(r)).sort();
-    expect(readable).toEqual(Object.values(secretsOf(s)).map((r) => JSON.stringify(r)).sort());
+    expect(readable).toEqual(Object.values(secretsOf(webContainer(s))).map((r) => JSON.stringify(r)).sort());
     expect(readable).toHaveLength(4);
     for (const st of ssmStatements) {
       expect([st.Action].flat().every((a: string) => /^ssm:(Get|Describe)/.test(a))).toBe(true);
@@ -221,7 +218,7 @@ describe('service with custom settings (environment-agnostic stack)', () => {
   });
 
   test('containerEnvironment is merged over the defaults', () => {
-    const env = environmentOf(s);
+    const env = environmentOf(webContainer(s));
     expect(env.DJANGO_ALLOWED_HOSTS).toBe('www.example.com');
     expect(env.SENTRY_ENVIRONMENT).toBe('production');
     expect(env.DEBUG).toBe('False');
@@ -229,7 +226,7 @@ describe('service with custom settings (environment-agnostic stack)', () => {
   });
 
   test('containerSecrets add parameters (environment-agnostic ARNs) and the execution role may read them too', () => {
-    const secrets = secretsOf(s);
+    const secrets = secretsOf(webContainer(s));
     expect(Object.keys(secrets).sort()).toEqual(
       ['DATABASE_NAME', 'DATABASE_PASSWORD', 'DATABASE_URL', 'DATABASE_USER', 'DJANGO_SECRET_KEY', 'SENTRY_DSN'],
     );

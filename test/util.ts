@@ -95,3 +95,45 @@ export function allStrings(value: unknown): string[] {
   if (value && typeof value === 'object') return Object.values(value).flatMap(allStrings);
   return [];
 }
+
+/** Statements of every policy attached to a role. */
+export function statementsOfRole(template: Template, roleId: string): any[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.map(referencedId).includes(roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+/** A task definition's properties by its L2's ARN token, e.g. `taskDefinitionOf(s, env.taskDefinition)`. */
+export function taskDefinitionOf(s: Synthesized, taskDefinition: { taskDefinitionArn: string }): { id: string; properties: any } {
+  const id = idOf(s, taskDefinition.taskDefinitionArn);
+  return { id, properties: s.template.findResources('AWS::ECS::TaskDefinition')[id].Properties };
+}
+
+/** Name -> value of a container definition's plain variables. */
+export function environmentOf(container: any): { [name: string]: any } {
+  return Object.fromEntries((container.Environment ?? []).map((e: any) => [e.Name, e.Value]));
+}
+
+/** Name -> ValueFrom of a container definition's secrets. */
+export function secretsOf(container: any): { [name: string]: any } {
+  return Object.fromEntries((container.Secrets ?? []).map((e: any) => [e.Name, e.ValueFrom]));
+}
+
+/** One ingress rule of a security group, its source resolved to a logical id. */
+export interface Ingress { from: number; to: number; protocol: string; cidr?: string; sourceGroup?: string }
+
+/** Every ingress rule of a security group, inline or standalone, with sources resolved to logical ids. */
+export function ingressOf(template: Template, groupId: string): Ingress[] {
+  const group = template.findResources('AWS::EC2::SecurityGroup')[groupId];
+  const inline = (group.Properties.SecurityGroupIngress ?? []).map((r: any) => ({ ...r }));
+  const standalone = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+    .map((r) => r.Properties)
+    .filter((p) => referencedId(p.GroupId) === groupId);
+  return [...inline, ...standalone].map((r) => ({
+    from: r.FromPort,
+    to: r.ToPort,
+    protocol: r.IpProtocol,
+    cidr: r.CidrIp ?? r.CidrIpv6,
+    sourceGroup: r.SourceSecurityGroupId ? referencedId(r.SourceSecurityGroupId) : undefined,
+  }));
+}

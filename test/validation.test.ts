@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Lazy, Stack, aws_certificatemanager as acm, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, aws_certificatemanager as acm, aws_ec2 as ec2, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import { FIXED_ENV, MINIMAL_PROPS, REGISTRY_IMAGE, newStack } from './util';
 import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
 
@@ -7,6 +7,10 @@ const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 const certificate = (stack: Stack, id: string, arn: string) => acm.Certificate.fromCertificateArn(stack, id, arn);
 const CERT_US_EAST_1 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 const CERT_EU_WEST_1 = 'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
+
+const CELERY = { name: 'celery', command: ['celery', '-A', 'config', 'worker'] };
+const DAILY = scheduler.ScheduleExpression.rate(Duration.days(1));
+const CLEARSESSIONS = { name: 'clearsessions', schedule: DAILY, command: ['python', 'manage.py', 'clearsessions'] };
 
 type PropsFor = Partial<DjangoFargateEnvironmentProps> | ((stack: Stack) => Partial<DjangoFargateEnvironmentProps>);
 
@@ -109,6 +113,63 @@ describe('fails at construction when', () => {
     ['allocated storage is below 20 GiB', { databaseAllocatedStorageGiB: 10 }, literal('`databaseAllocatedStorageGiB` (10) must be an integer from 20 to 65536')],
     ['the storage autoscaling limit is too close', { databaseAllocatedStorageGiB: 100, databaseMaxAllocatedStorageGiB: 105 },
       literal('`databaseMaxAllocatedStorageGiB` (105) must be at least 10 % above `databaseAllocatedStorageGiB` (100), i.e. 110 or more')],
+    // background work
+    ['a worker name has upper-case letters', { workers: [CELERY, { ...CELERY, name: 'Beat' }] },
+      literal('`workers[1].name` ("Beat") must be 1-20 lower-case letters, digits or hyphens')],
+    ['a worker name is longer than 20 characters', { workers: [{ ...CELERY, name: 'w'.repeat(21) }] }, literal(`\`workers[0].name\` ("${'w'.repeat(21)}") must be 1-20`)],
+    ['two workers share a name', { workers: [CELERY, { ...CELERY, command: ['celery', 'beat'] }] },
+      literal('`workers[1].name` ("celery") repeats `workers[0].name`: each name may appear once')],
+    ['a worker command is empty', { workers: [{ ...CELERY, command: [] }] }, literal('`workers[0].command` ([]) must be a program and its arguments, none empty')],
+    ['a worker command has an empty argument', { workers: [{ ...CELERY, command: ['celery', ''] }] }, literal('`workers[0].command` (["celery",""]) must be a program and its arguments')],
+    ['a singleton has a minimum of 2', { workers: [{ ...CELERY, singleton: true, minCapacity: 2 }] },
+      literal('`workers[0].minCapacity` (2) must be 1 or unset: `workers[0].singleton` runs exactly one task')],
+    ['a singleton has a maximum of 3', { workers: [{ ...CELERY, singleton: true, maxCapacity: 3 }] },
+      literal('`workers[0].maxCapacity` (3) must be 1 or unset: `workers[0].singleton` runs exactly one task')],
+    ['a worker\'s maxCapacity is below its minCapacity', { workers: [{ ...CELERY, minCapacity: 3, maxCapacity: 2 }] },
+      literal('`workers[0].maxCapacity` (2) must not be below `workers[0].minCapacity` (3): raise maxCapacity or lower minCapacity')],
+    ['a worker\'s maxCapacity is below the default minCapacity', { workers: [{ ...CELERY, maxCapacity: 0 }] },
+      literal('`workers[0].maxCapacity` (0) must not be below `workers[0].minCapacity` (1)')],
+    ['a worker\'s minCapacity is negative', { workers: [{ ...CELERY, minCapacity: -1 }] }, literal('`workers[0].minCapacity` (-1) must be an integer of 0 or more')],
+    ['a worker\'s maxCapacity is not an integer', { workers: [{ ...CELERY, maxCapacity: 2.5 }] }, literal('`workers[0].maxCapacity` (2.5) must be an integer of 0 or more')],
+    ['a worker scales from zero tasks', { workers: [{ ...CELERY, minCapacity: 0, maxCapacity: 4 }] },
+      literal('`workers[0].minCapacity` is 0 with `workers[0].maxCapacity` 4: a worker without tasks reports no CPU')],
+    ['a worker\'s cpu is not a Fargate value', { workers: [{ ...CELERY, cpu: 300 }] }, literal('`workers[0].cpu` (300) is not a Fargate CPU value: choose one of 256, 512')],
+    ['a worker\'s memory does not fit its cpu', { workers: [{ ...CELERY, cpu: 1024 }] },
+      literal('`workers[0].memoryLimitMiB` (512) is not offered by Fargate with `workers[0].cpu` 1024: choose 2048-8192 in steps of 1024')],
+    ['a worker\'s CPU target is 0', { workers: [{ ...CELERY, maxCapacity: 3, targetCpuUtilizationPercent: 0 }] },
+      literal('`workers[0].targetCpuUtilizationPercent` (0) must be a percentage above 0 and at most 100')],
+    ['a worker\'s stopTimeout is above 120 seconds', { workers: [{ ...CELERY, stopTimeout: Duration.minutes(3) }] },
+      literal('`workers[0].stopTimeout` (3 minutes) must be a whole number of seconds from 2 to 120')],
+    ['a worker\'s stopTimeout is below 2 seconds', { workers: [{ ...CELERY, stopTimeout: Duration.seconds(1) }] },
+      literal('`workers[0].stopTimeout` (1 second) must be a whole number of seconds from 2 to 120')],
+    ['a worker environment key is not a variable name', { workers: [{ ...CELERY, environment: { 'C-1': 'x' } }] },
+      literal('`workers[0].environment` key "C-1" is not a valid environment variable name')],
+    ['a worker variable is also a secret', { workers: [{ ...CELERY, environment: { DJANGO_SECRET_KEY: 'x' } }] },
+      literal('`workers[0].environment.DJANGO_SECRET_KEY` is also a secret of the container')],
+    ['a worker sets the media bucket variable', { workers: [{ ...CELERY, environment: { AWS_MEDIA_BUCKET_NAME: 'b' } }] },
+      literal('`workers[0].environment.AWS_MEDIA_BUCKET_NAME` is set, but the construct provides AWS_MEDIA_BUCKET_NAME (the media bucket\'s name)')],
+    ['a worker sets the broker URL while the cache is on', { enableCache: true, workers: [{ ...CELERY, environment: { CELERY_BROKER_URL: 'redis://x' } }] },
+      literal('`workers[0].environment.CELERY_BROKER_URL` is set, but the construct provides CELERY_BROKER_URL')],
+    ['containerEnvironment sets the media bucket variable', { containerEnvironment: { AWS_MEDIA_BUCKET_NAME: 'uploads' } },
+      literal('`containerEnvironment.AWS_MEDIA_BUCKET_NAME` is set, but the construct provides AWS_MEDIA_BUCKET_NAME (the media bucket\'s name): remove it from `containerEnvironment`')],
+    ['containerEnvironment sets REDIS_URL while the cache is on', { enableCache: true, containerEnvironment: { REDIS_URL: 'redis://x' } },
+      literal('`containerEnvironment.REDIS_URL` is set, but the construct provides REDIS_URL (the cache\'s URL (`enableCache`))')],
+    ['containerEnvironment sets CELERY_BROKER_URL while the cache is on', { enableCache: true, containerEnvironment: { CELERY_BROKER_URL: 'redis://x' } },
+      literal('`containerEnvironment.CELERY_BROKER_URL` is set, but the construct provides CELERY_BROKER_URL')],
+    ['containerSecrets sets REDIS_URL while the cache is on', { enableCache: true, containerSecrets: { REDIS_URL: 'redis_url' } },
+      literal('`containerSecrets.REDIS_URL` is set, but the construct provides REDIS_URL')],
+    ['a scheduled command name is malformed', { scheduledCommands: [{ ...CLEARSESSIONS, name: 'clear_sessions' }] },
+      literal('`scheduledCommands[0].name` ("clear_sessions") must be 1-20 lower-case letters, digits or hyphens, e.g. \'clearsessions\'')],
+    ['two scheduled commands share a name', { scheduledCommands: [CLEARSESSIONS, CLEARSESSIONS] },
+      literal('`scheduledCommands[1].name` ("clearsessions") repeats `scheduledCommands[0].name`')],
+    ['a scheduled command is empty', { scheduledCommands: [{ ...CLEARSESSIONS, command: [] }] },
+      literal('`scheduledCommands[0].command` ([]) must be a program and its arguments, none empty, e.g. ["python", "manage.py", "clearsessions"]')],
+    ['a scheduled command\'s memory does not fit the cpu', { scheduledCommands: [{ ...CLEARSESSIONS, memoryLimitMiB: 4096 }] },
+      literal('`scheduledCommands[0].memoryLimitMiB` (4096) is not offered by Fargate with `scheduledCommands[0].cpu` 256: choose 512, 1024, 2048')],
+    ['cacheMaxDataStorageGiB is 0', { enableCache: true, cacheMaxDataStorageGiB: 0 }, literal('`cacheMaxDataStorageGiB` (0) must be an integer from 1 to 5000')],
+    ['cacheMaxDataStorageGiB is above 5000', { enableCache: true, cacheMaxDataStorageGiB: 5001 }, literal('`cacheMaxDataStorageGiB` (5001) must be an integer from 1 to 5000')],
+    ['cacheMaxDataStorageGiB is set without the cache', { cacheMaxDataStorageGiB: 2 },
+      literal('`cacheMaxDataStorageGiB` (2) is set but `enableCache` is not true: set enableCache or remove cacheMaxDataStorageGiB')],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -131,6 +192,27 @@ describe('validation as a whole', () => {
       containerPort: Lazy.number({ produce: () => 8000 }),
       minCapacity: Lazy.number({ produce: () => 2 }),
       healthCheckPath: Lazy.string({ produce: () => '/' }),
+    })).not.toThrow();
+  });
+
+  test('accepts REDIS_URL and CELERY_BROKER_URL of your own when the construct makes no cache', () => {
+    expect(() => build({
+      containerEnvironment: { REDIS_URL: 'rediss://cache.example.com:6379', CELERY_BROKER_URL: 'rediss://cache.example.com:6379' },
+      workers: [{ ...CELERY, environment: { REDIS_URL: 'rediss://other.example.com:6379' } }],
+    })).not.toThrow();
+  });
+
+  test('accepts a singleton with explicit capacities of 1, and a stopped worker (0 of 0)', () => {
+    expect(() => build({
+      workers: [{ ...CELERY, name: 'beat', singleton: true, minCapacity: 1, maxCapacity: 1 }, { ...CELERY, minCapacity: 0, maxCapacity: 0 }],
+    })).not.toThrow();
+  });
+
+  test('skips worker values that are unresolved tokens', () => {
+    expect(() => build({
+      workers: [{ ...CELERY, minCapacity: Lazy.number({ produce: () => 1 }), stopTimeout: Duration.seconds(Lazy.number({ produce: () => 30 })) }],
+      enableCache: true,
+      cacheMaxDataStorageGiB: Lazy.number({ produce: () => 2 }),
     })).not.toThrow();
   });
 

@@ -2,7 +2,7 @@
 // `npx projen synth:example` synthesizes it into examples/app/cdk.out with no
 // AWS account and no Docker (the image asset is only built at deployment).
 import * as path from 'path';
-import { App, Duration, Stack, aws_ecs as ecs } from 'aws-cdk-lib';
+import { App, Duration, Stack, TimeZone, aws_ecs as ecs, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import { DjangoFargateEnvironment } from '../../src';
 
 const app = new App();
@@ -26,6 +26,28 @@ new DjangoFargateEnvironment(stack, 'Production', {
   containerSecrets: { EMAIL_HOST_PASSWORD: 'email_host_password' },
   containerEnvironment: { DJANGO_LOG_LEVEL: 'INFO' },
   databaseBackupRetention: Duration.days(14),
+  // Background work (examples/django-app/config/celery.py). The Valkey cache
+  // is Django's cache (REDIS_URL) and Celery's broker (CELERY_BROKER_URL).
+  enableCache: true,
+  workers: [
+    // Runs the tasks (notes/tasks.py); test/e2e/run.sh starts this exact command.
+    { name: 'celery', command: ['celery', '-A', 'config', 'worker', '-l', 'info'] },
+    // Sends the periodic tasks of CELERY_BEAT_SCHEDULE: exactly one, ever.
+    // Its schedule file goes to /tmp: the image's user may not write to /app.
+    {
+      name: 'beat',
+      command: ['celery', '-A', 'config', 'beat', '-l', 'info', '--schedule', '/tmp/celerybeat-schedule'],
+      singleton: true,
+    },
+  ],
+  scheduledCommands: [
+    {
+      // Deletes expired sessions (database sessions pile up otherwise).
+      name: 'clearsessions',
+      schedule: scheduler.ScheduleExpression.cron({ minute: '30', hour: '3', timeZone: TimeZone.ETC_UTC }),
+      command: ['python', 'manage.py', 'clearsessions'],
+    },
+  ],
 });
 
 app.synth();

@@ -8,10 +8,11 @@ export interface ReleaseOptions {
    * Run the release commands on every deployment that changes the image or the task definition.
    *
    * When on, each command runs as a one-off Fargate task from the service's
-   * image, with its environment, secrets, subnets and security group, and the
-   * deployment waits: the service moves to the new task definition only after
-   * every command exited 0, and the deployment fails (the service stays on
-   * its previous version) when one fails or the release times out. Turn it
+   * image, with its environment, secrets and subnets, in `workerSecurityGroup`,
+   * and the deployment waits: the service and the workers move to their new
+   * task definitions only after every command exited 0, and the deployment
+   * fails (they stay on their previous version) when one fails or the release
+   * times out. Turn it
    * off for an image without `manage.py`, e.g. a placeholder for the first
    * deployment.
    *

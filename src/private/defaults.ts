@@ -28,6 +28,17 @@ export const DEFAULTS = {
   databaseAllocatedStorageGiB: 20,
   databaseMaxAllocatedStorageGiB: 100,
   releaseTimeout: Duration.minutes(15),
+  worker: {
+    cpu: 256,
+    memoryLimitMiB: 512,
+    minCapacity: 1,
+    targetCpuUtilizationPercent: 70,
+    singleton: false,
+    spot: false,
+    stopTimeout: Duration.seconds(30),
+  },
+  enableCache: false,
+  cacheMaxDataStorageGiB: 1,
   parameterNames: {
     databaseName: 'postgres_db',
     databaseUsername: 'database_username',
@@ -48,3 +59,10 @@ export const DEFAULT_CONTAINER_ENVIRONMENT: { readonly [name: string]: string } 
   DJANGO_ALLOWED_HOSTS: '*',
   DEVELOPMENT_MODE: 'False',
 };
+
+/** Variables the construct sets from what it creates: the media bucket always, the cache URLs with `enableCache`. */
+export const MEDIA_BUCKET_VARIABLE = 'AWS_MEDIA_BUCKET_NAME';
+export const CACHE_URL_VARIABLE = 'REDIS_URL';
+export const BROKER_URL_VARIABLE = 'CELERY_BROKER_URL';
+/** Celery reads the broker URL itself; redis-py then verifies the cache's certificate. */
+export const BROKER_URL_QUERY = '?ssl_cert_reqs=required';

@@ -12,13 +12,17 @@ export interface SecurityGroupsProps {
 export const DATABASE_PORT = 5432;
 
 /**
- * The three chained security groups: internet → ALB (80, 443) → service
- * (container port) → database (5432). Nothing else is let in.
+ * The chained security groups: internet → ALB (80, 443) → service
+ * (container port) → database (5432), plus the group of the tasks that take
+ * no traffic (workers, scheduled commands, release and one-off tasks), which
+ * admits nothing and reaches the database like the service. Nothing else is
+ * let in.
  */
 export class SecurityGroups extends Construct {
   public readonly loadBalancer: ec2.SecurityGroup;
   public readonly service: ec2.SecurityGroup;
   public readonly database: ec2.SecurityGroup;
+  public readonly worker: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: SecurityGroupsProps) {
     super(scope, id);
@@ -37,7 +41,15 @@ export class SecurityGroups extends Construct {
       description: 'Django service: container port from the load balancer only',
       allowAllOutbound: true,
     });
-    // The database never opens connections itself.
+    // Workers, scheduled commands, release and one-off tasks serve nothing:
+    // no ingress at all; their egress is the service's.
+    this.worker = new ec2.SecurityGroup(this, 'Worker', {
+      vpc,
+      description: 'Django tasks without traffic (workers, scheduled commands, release, one-off): no ingress',
+      allowAllOutbound: true,
+    });
+    // The database never opens connections itself. (Its description predates
+    // the worker group; changing it would replace the group.)
     this.database = new ec2.SecurityGroup(this, 'Database', {
       vpc,
       description: 'PostgreSQL: 5432 from the Django service only',
@@ -52,5 +64,6 @@ export class SecurityGroups extends Construct {
     });
     this.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(containerPort), 'Container port from the load balancer');
     this.database.connections.allowFrom(this.service, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from the Django service');
+    this.database.connections.allowFrom(this.worker, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from the Django workers and one-off tasks');
   }
 }

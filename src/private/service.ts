@@ -11,7 +11,9 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { newAppTaskDefinition, scaleOnCpu, type AppContainerSpec } from './app-container';
 import { suppressNag } from './nag';
+import { grantStorageAccess } from './storage-access';
 
 /** Props of the `Service` construct; all already validated and defaulted. */
 export interface ServiceProps {
@@ -19,6 +21,8 @@ export interface ServiceProps {
   readonly securityGroup: ec2.ISecurityGroup;
   readonly targetGroup: elbv2.IApplicationTargetGroup;
   readonly staticBucket: s3.IBucket;
+  /** User uploads: the task role may read and write it. */
+  readonly mediaBucket: s3.IBucket;
   readonly image: ecs.ContainerImage;
   readonly containerName: string;
   readonly containerPort: number;
@@ -45,12 +49,6 @@ export interface ServiceProps {
 export const SERVICE_STREAM_PREFIX = 'django';
 export const RELEASE_STREAM_PREFIX = 'release';
 
-/** cdk-nag ECS2 on both task definitions: their plain variables hold no secret. */
-const PLAIN_VARIABLES_ARE_NOT_SECRETS = {
-  id: 'AwsSolutions-ECS2',
-  reason: 'Only non-secret settings are plain environment variables; every secret is injected from SSM through `secrets`.',
-};
-
 /**
  * The ECS cluster and the Fargate service running the Django container behind
  * the target group, with CPU target-tracking autoscaling.
@@ -63,6 +61,11 @@ export class Service extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** Same image, environment, secrets and roles as the service's, logging under `release/`. */
   public readonly releaseTaskDefinition?: ecs.FargateTaskDefinition;
+  /** The container every task of the environment runs, for the other task definitions. */
+  public readonly containerSpec: AppContainerSpec;
+  /** The roles every task of the environment shares. */
+  public readonly taskRole: iam.IRole;
+  public readonly executionRole: iam.IRole;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
@@ -82,19 +85,6 @@ export class Service extends Construct {
         : undefined,
     });
 
-    // The task definition makes a task role and, once something needs it, a
-    // separate execution role: the image pull, the log stream and the secrets
-    // below are granted to the execution role, the bucket to the task role.
-    const taskSize: ecs.FargateTaskDefinitionProps = {
-      cpu: props.cpu,
-      memoryLimitMiB: props.memoryLimitMiB,
-      runtimePlatform: {
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-        cpuArchitecture: ecs.CpuArchitecture.X86_64,
-      },
-    };
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', taskSize);
-
     // Each parameter is imported by name (no lookup, no value at synthesis);
     // ecs.Secret grants the execution role read access to exactly that ARN.
     const parameters = new Construct(this, 'Parameters');
@@ -103,42 +93,51 @@ export class Service extends Construct {
       const parameter = ssm.StringParameter.fromSecureStringParameterAttributes(parameters, variable, { parameterName });
       secrets[variable] = ecs.Secret.fromSsmParameter(parameter);
     }
-
-    const containerOptions = (streamPrefix: string): ecs.ContainerDefinitionOptions => ({
+    this.containerSpec = {
       containerName: props.containerName,
       image: props.image,
-      essential: true,
       environment: props.environment,
       secrets,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix }),
-    });
-    this.container = this.taskDefinition.addContainer('Django', {
-      ...containerOptions(SERVICE_STREAM_PREFIX),
+      logGroup: this.logGroup,
+    };
+
+    // The service's task definition makes a task role and a separate
+    // execution role: the image pull, the log stream and the secrets are
+    // granted to the execution role, the buckets to the task role. Every
+    // other task of the environment (release, workers, scheduled commands)
+    // runs the same code with the same secrets, so it shares both roles.
+    const taskSize = { cpu: props.cpu, memoryLimitMiB: props.memoryLimitMiB };
+    this.taskDefinition = newAppTaskDefinition(this, 'TaskDefinition', this.containerSpec, {
+      ...taskSize,
+      streamPrefix: SERVICE_STREAM_PREFIX,
       portMappings: [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }],
     });
+    this.container = this.taskDefinition.defaultContainer!;
+    this.taskRole = this.taskDefinition.taskRole;
+    this.executionRole = this.taskDefinition.obtainExecutionRole();
 
-    // Exactly what django-storages needs for collectstatic and uploads,
-    // rather than the wildcard actions of bucket.grantReadWrite().
-    const taskRole = this.taskDefinition.taskRole;
-    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      resources: [props.staticBucket.arnForObjects('*')],
-    }));
-    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-      resources: [props.staticBucket.bucketArn],
-    }));
-    const executionRole = this.taskDefinition.obtainExecutionRole();
-    props.parameterEncryptionKey?.grantDecrypt(executionRole);
+    grantStorageAccess(this.taskRole, props.staticBucket, {
+      description: 'static bucket',
+      logicalIdPart: 'StaticFilesBucket',
+      objectActions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      bucketActions: ['s3:ListBucket', 's3:GetBucketLocation'],
+    });
+    // User uploads: django-storages also aborts the multipart uploads of large files it gives up on.
+    grantStorageAccess(this.taskRole, props.mediaBucket, {
+      description: 'media bucket',
+      logicalIdPart: 'MediaBucket',
+      objectActions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+      bucketActions: ['s3:ListBucket', 's3:GetBucketLocation'],
+    });
+    props.parameterEncryptionKey?.grantDecrypt(this.executionRole);
 
     if (props.withReleaseTaskDefinition) {
-      this.releaseTaskDefinition = new ecs.FargateTaskDefinition(this, 'ReleaseTaskDefinition', {
+      this.releaseTaskDefinition = newAppTaskDefinition(this, 'ReleaseTaskDefinition', this.containerSpec, {
         ...taskSize,
-        taskRole,
-        executionRole,
+        streamPrefix: RELEASE_STREAM_PREFIX,
+        taskRole: this.taskRole,
+        executionRole: this.executionRole,
       });
-      this.releaseTaskDefinition.addContainer('Django', containerOptions(RELEASE_STREAM_PREFIX));
-      suppressNag(this.releaseTaskDefinition, PLAIN_VARIABLES_ARE_NOT_SECRETS);
     }
 
     this.service = new ecs.FargateService(this, 'Service', {
@@ -162,30 +161,16 @@ export class Service extends Construct {
       containerPort: props.containerPort,
     }));
 
-    const scaling = this.service.autoScaleTaskCount({
-      minCapacity: props.minCapacity,
-      maxCapacity: props.maxCapacity,
-    });
-    scaling.scaleOnCpuUtilization('Cpu', {
-      targetUtilizationPercent: props.targetCpuUtilizationPercent,
-      scaleInCooldown: Duration.seconds(60),
-      scaleOutCooldown: Duration.seconds(60),
-    });
+    scaleOnCpu(this.service, props.minCapacity, props.maxCapacity, props.targetCpuUtilizationPercent);
 
-    suppressNag(this.taskDefinition, PLAIN_VARIABLES_ARE_NOT_SECRETS);
-    suppressNag(taskRole.node.findChild('DefaultPolicy'), {
-      id: 'AwsSolutions-IAM5',
-      reason: 'Object-level S3 actions need the bucket\'s objects (arn/*); they are limited to this environment\'s static bucket.',
-      appliesTo: [{ regex: '/^Resource::<.*StaticFilesBucket.*\\.Arn>\\/\\*$/' }],
-    });
     if (props.enableExecuteCommand) {
-      suppressNag(taskRole.node.findChild('DefaultPolicy'), {
+      suppressNag(this.taskRole.node.findChild('DefaultPolicy'), {
         id: 'AwsSolutions-IAM5',
         reason: 'ECS Exec: the ssmmessages channel actions and logs:DescribeLogGroups have no resource-level permissions.',
         appliesTo: ['Resource::*'],
       });
     }
-    const executionPolicy = executionRole.node.tryFindChild('DefaultPolicy');
+    const executionPolicy = this.executionRole.node.tryFindChild('DefaultPolicy');
     if (executionPolicy) {
       suppressNag(executionPolicy, {
         id: 'AwsSolutions-IAM5',

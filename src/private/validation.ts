@@ -1,7 +1,7 @@
 import { Duration, Stack, Token, aws_certificatemanager as acm } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Block } from './cidr';
-import { DEFAULTS } from './defaults';
+import { BROKER_URL_VARIABLE, CACHE_URL_VARIABLE, DEFAULTS, MEDIA_BUCKET_VARIABLE } from './defaults';
 import { FARGATE_CPU_VALUES, describeMemoryChoices, fargateMemoryFor } from './fargate-sizes';
 import { defaultLifecyclePolicy, loadLifecyclePolicyFile, type LifecyclePolicyDocument } from './lifecycle-policy';
 import type { DjangoFargateEnvironmentProps } from '../django-fargate-environment-props';
@@ -20,6 +20,10 @@ const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0
 const DOMAIN_NAME = /^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
 const MAX_RELEASE_COMMANDS = 50;
+const TASK_NAME = /^[a-z0-9-]{1,20}$/;
+const MIN_STOP_TIMEOUT_SECONDS = 2;
+const MAX_STOP_TIMEOUT_SECONDS = 120;
+const MAX_CACHE_STORAGE_GIB = 5000;
 
 /** The secrets every container gets, by environment variable, as `parameterNames` keys. */
 export const DEFAULT_SECRET_PARAMETERS = {
@@ -54,6 +58,7 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
   checkService(props, add);
   checkDatabase(props, add);
   checkRelease(props, add);
+  checkBackgroundWork(props, add);
   const lifecyclePolicy = checkRegistry(props, add);
 
   if (problems.length > 0) {
@@ -212,16 +217,7 @@ function checkService(props: DjangoFargateEnvironmentProps, add: (p: string) => 
     add(`\`containerPort\` (${port}) must be an integer port from 1 to 65535`);
   }
 
-  const cpu = props.cpu ?? DEFAULTS.cpu;
-  const memory = props.memoryLimitMiB ?? DEFAULTS.memoryLimitMiB;
-  if (known(cpu) && known(memory)) {
-    const choices = fargateMemoryFor(cpu);
-    if (choices.length === 0) {
-      add(`\`cpu\` (${cpu}) is not a Fargate CPU value: choose one of ${FARGATE_CPU_VALUES.join(', ')}`);
-    } else if (!choices.includes(memory)) {
-      add(`\`memoryLimitMiB\` (${memory}) is not offered by Fargate with \`cpu\` ${cpu}: choose ${describeMemoryChoices(choices)}`);
-    }
-  }
+  checkTaskSize('', props.cpu ?? DEFAULTS.cpu, props.memoryLimitMiB ?? DEFAULTS.memoryLimitMiB, add);
 
   const min = props.minCapacity ?? DEFAULTS.minCapacity;
   const max = props.maxCapacity ?? DEFAULTS.maxCapacity;
@@ -234,10 +230,7 @@ function checkService(props: DjangoFargateEnvironmentProps, add: (p: string) => 
   if (known(min) && known(max) && min > max) {
     add(`\`minCapacity\` (${min}) must not exceed \`maxCapacity\` (${max}): raise maxCapacity or lower minCapacity`);
   }
-  const target = props.targetCpuUtilizationPercent;
-  if (known(target) && (target! <= 0 || target! > 100)) {
-    add(`\`targetCpuUtilizationPercent\` (${target}) must be a percentage above 0 and at most 100`);
-  }
+  checkCpuTarget('targetCpuUtilizationPercent', props.targetCpuUtilizationPercent, add);
 
   const path = props.healthCheckPath;
   if (known(path) && !path!.startsWith('/')) {
@@ -249,6 +242,23 @@ function checkService(props: DjangoFargateEnvironmentProps, add: (p: string) => 
   }
   if (props.image && tag !== undefined) {
     add('`imageTag` is set together with `image`: the tag selects an image in this environment\'s repository; remove one of them');
+  }
+}
+
+/** A cpu/memory pair Fargate offers; `prefix` locates the props, e.g. `workers[0].`. */
+function checkTaskSize(prefix: string, cpu: number, memory: number, add: (p: string) => void) {
+  if (!known(cpu) || !known(memory)) return;
+  const choices = fargateMemoryFor(cpu);
+  if (choices.length === 0) {
+    add(`\`${prefix}cpu\` (${cpu}) is not a Fargate CPU value: choose one of ${FARGATE_CPU_VALUES.join(', ')}`);
+  } else if (!choices.includes(memory)) {
+    add(`\`${prefix}memoryLimitMiB\` (${memory}) is not offered by Fargate with \`${prefix}cpu\` ${cpu}: choose ${describeMemoryChoices(choices)}`);
+  }
+}
+
+function checkCpuTarget(prop: string, target: number | undefined, add: (p: string) => void) {
+  if (known(target) && (target! <= 0 || target! > 100)) {
+    add(`\`${prop}\` (${target}) must be a percentage above 0 and at most 100`);
   }
 }
 
@@ -287,9 +297,7 @@ function checkRelease(props: DjangoFargateEnvironmentProps, add: (p: string) => 
     }
     const seen = new Map<string, number>();
     commands.forEach((command, i) => {
-      if (command.length === 0 || command.some((arg) => typeof arg !== 'string' || arg.length === 0)) {
-        add(`\`releaseCommands[${i}]\` (${show(command)}) must be a program and its arguments, none empty, e.g. ["python", "manage.py", "migrate", "--noinput"]`);
-      }
+      checkCommand(`releaseCommands[${i}]`, command, '["python", "manage.py", "migrate", "--noinput"]', add);
       // The release step recognises each command's task by the command itself.
       const key = show(command);
       if (seen.has(key)) {
@@ -304,6 +312,118 @@ function checkRelease(props: DjangoFargateEnvironmentProps, add: (p: string) => 
     if (minutes < 1 || minutes > 110) {
       add(`\`releaseTimeout\` (${timeout.toHumanString()}) must be from 1 to 110 minutes: the deployment waits at most two hours for a custom resource`);
     }
+  }
+}
+
+/** An exec-form command: a program and its arguments, none empty. */
+function checkCommand(prop: string, command: readonly string[] | undefined, example: string, add: (p: string) => void) {
+  if (!Array.isArray(command) || command.length === 0 || command.some((arg) => typeof arg !== 'string' || arg.length === 0)) {
+    add(`\`${prop}\` (${show(command)}) must be a program and its arguments, none empty, e.g. ${example}`);
+  }
+}
+
+/** Names of workers or scheduled commands: well-formed and unique. */
+function checkTaskNames(prop: 'workers' | 'scheduledCommands', entries: readonly { readonly name: string }[], example: string, add: (p: string) => void) {
+  const seen = new Map<string, number>();
+  entries.forEach(({ name }, i) => {
+    if (!known(name)) return;
+    if (!TASK_NAME.test(name)) {
+      add(`\`${prop}[${i}].name\` (${show(name)}) must be 1-20 lower-case letters, digits or hyphens, e.g. '${example}'`);
+    }
+    if (seen.has(name)) {
+      add(`\`${prop}[${i}].name\` (${show(name)}) repeats \`${prop}[${seen.get(name)}].name\`: each name may appear once`);
+    }
+    seen.set(name, i);
+  });
+}
+
+/** The variables the construct provides, by name, with the reason; a user setting may not take their place. */
+function providedVariables(props: DjangoFargateEnvironmentProps): Map<string, string> {
+  const provided = new Map<string, string>([[MEDIA_BUCKET_VARIABLE, 'the media bucket\'s name']]);
+  if (props.enableCache) {
+    provided.set(CACHE_URL_VARIABLE, 'the cache\'s URL (`enableCache`)');
+    provided.set(BROKER_URL_VARIABLE, 'the cache\'s URL for Celery (`enableCache`)');
+  }
+  return provided;
+}
+
+function checkBackgroundWork(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const provided = providedVariables(props);
+  const secrets = props.containerSecrets ?? {};
+  const checkProvided = (prop: string, names: string[]) => {
+    for (const name of names) {
+      const what = provided.get(name);
+      if (what) add(`\`${prop}.${name}\` is set, but the construct provides ${name} (${what}): remove it from \`${prop}\``);
+    }
+  };
+  checkProvided('containerEnvironment', Object.keys(props.containerEnvironment ?? {}));
+  checkProvided('containerSecrets', Object.keys(secrets));
+
+  const workers = props.workers ?? [];
+  checkTaskNames('workers', workers, 'celery', add);
+  workers.forEach((w, i) => {
+    const at = `workers[${i}].`;
+    checkCommand(`${at}command`, w.command, '["celery", "-A", "config", "worker", "-l", "info"]', add);
+    checkTaskSize(at, w.cpu ?? DEFAULTS.worker.cpu, w.memoryLimitMiB ?? DEFAULTS.worker.memoryLimitMiB, add);
+    checkCpuTarget(`${at}targetCpuUtilizationPercent`, w.targetCpuUtilizationPercent, add);
+
+    const min = w.minCapacity;
+    const max = w.maxCapacity;
+    if (w.singleton) {
+      for (const [prop, value] of [['minCapacity', min], ['maxCapacity', max]] as const) {
+        if (known(value) && value !== 1) {
+          add(`\`${at}${prop}\` (${value}) must be 1 or unset: \`${at}singleton\` runs exactly one task`);
+        }
+      }
+    } else {
+      const effectiveMin = min ?? DEFAULTS.worker.minCapacity;
+      const effectiveMax = max ?? effectiveMin;
+      if (known(min) && (!Number.isInteger(min) || min! < 0)) {
+        add(`\`${at}minCapacity\` (${min}) must be an integer of 0 or more`);
+      }
+      if (known(max) && (!Number.isInteger(max) || max! < 0)) {
+        add(`\`${at}maxCapacity\` (${max}) must be an integer of 0 or more`);
+      }
+      if (known(effectiveMin) && known(effectiveMax) && effectiveMax < effectiveMin) {
+        add(`\`${at}maxCapacity\` (${effectiveMax}) must not be below \`${at}minCapacity\` (${effectiveMin}): raise maxCapacity or lower minCapacity`);
+      } else if (effectiveMin === 0 && known(effectiveMax) && effectiveMax > 0) {
+        add(`\`${at}minCapacity\` is 0 with \`${at}maxCapacity\` ${effectiveMax}: a worker without tasks reports no CPU, so CPU autoscaling would never start one; set minCapacity to 1 or more, or maxCapacity to 0 to stop the worker`);
+      }
+    }
+
+    const stop = w.stopTimeout;
+    if (stop && !stop.isUnresolved()) {
+      const seconds = stop.toMilliseconds() / 1000;
+      if (!Number.isInteger(seconds) || seconds < MIN_STOP_TIMEOUT_SECONDS || seconds > MAX_STOP_TIMEOUT_SECONDS) {
+        add(`\`${at}stopTimeout\` (${stop.toHumanString()}) must be a whole number of seconds from ${MIN_STOP_TIMEOUT_SECONDS} to ${MAX_STOP_TIMEOUT_SECONDS}: Fargate waits at most 120 s after SIGTERM`);
+      }
+    }
+
+    for (const name of Object.keys(w.environment ?? {})) {
+      if (!ENV_VAR.test(name)) {
+        add(`\`${at}environment\` key ${show(name)} is not a valid environment variable name: use letters, digits and '_', not starting with a digit`);
+      }
+      if (name in secrets || name in DEFAULT_SECRET_PARAMETERS) {
+        add(`\`${at}environment.${name}\` is also a secret of the container: a variable is either plain or secret, so remove it from \`${at}environment\``);
+      }
+    }
+    checkProvided(`${at}environment`, Object.keys(w.environment ?? {}));
+  });
+
+  const commands = props.scheduledCommands ?? [];
+  checkTaskNames('scheduledCommands', commands, 'clearsessions', add);
+  commands.forEach((c, i) => {
+    const at = `scheduledCommands[${i}].`;
+    checkCommand(`${at}command`, c.command, '["python", "manage.py", "clearsessions"]', add);
+    checkTaskSize(at, c.cpu ?? props.cpu ?? DEFAULTS.cpu, c.memoryLimitMiB ?? props.memoryLimitMiB ?? DEFAULTS.memoryLimitMiB, add);
+  });
+
+  const storage = props.cacheMaxDataStorageGiB;
+  if (storage !== undefined && !props.enableCache) {
+    add(`\`cacheMaxDataStorageGiB\` (${storage}) is set but \`enableCache\` is not true: set enableCache or remove cacheMaxDataStorageGiB`);
+  }
+  if (known(storage) && (!Number.isInteger(storage) || storage! < 1 || storage! > MAX_CACHE_STORAGE_GIB)) {
+    add(`\`cacheMaxDataStorageGiB\` (${storage}) must be an integer from 1 to ${MAX_CACHE_STORAGE_GIB}`);
   }
 }
 

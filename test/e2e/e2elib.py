@@ -8,9 +8,13 @@ Command line (used by run.sh):
   e2elib.py wait-http URL SECONDS [PID]
                                     poll URL until it answers (any HTTP status);
                                     give up after SECONDS or when PID exits
+  e2elib.py wait-log FILE REGEX SECONDS PID
+                                    poll FILE until a line matches REGEX (prints
+                                    it); give up after SECONDS or when PID exits
 """
 import http.client
 import os
+import re
 import socket
 import sys
 import time
@@ -103,11 +107,31 @@ def wait_http(url, timeout, pid=None):
     raise SystemExit(f"{url} did not answer within {timeout}s (last error: {last_error})")
 
 
+def wait_log(path, pattern, timeout, pid):
+    regex = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    if regex.search(line):
+                        print(line.rstrip())
+                        return
+        except FileNotFoundError:
+            pass
+        if not pid_alive(pid):
+            raise SystemExit(f"process {pid} exited before {path} showed /{pattern}/")
+        time.sleep(0.2)
+    raise SystemExit(f"{path} did not show /{pattern}/ within {timeout}s")
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "free-ports":
         print(" ".join(str(port) for port in free_ports(int(argv[1]))))
     elif len(argv) in (3, 4) and argv[0] == "wait-http":
         wait_http(argv[1], float(argv[2]), int(argv[3]) if len(argv) == 4 else None)
+    elif len(argv) == 5 and argv[0] == "wait-log":
+        wait_log(argv[1], argv[2], float(argv[3]), int(argv[4]))
     else:
         raise SystemExit(__doc__)
 

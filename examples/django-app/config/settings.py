@@ -2,10 +2,17 @@
 
 `DjangoFargateEnvironment` gives the container plain environment variables
 (`DEBUG`, `DJANGO_ALLOWED_HOSTS`, `DEVELOPMENT_MODE`, `DATABASE_HOST`,
-`DATABASE_PORT`, `AWS_STORAGE_BUCKET_NAME`, plus `containerEnvironment`) and
-secrets that ECS reads from SSM Parameter Store when the task starts
+`DATABASE_PORT`, `AWS_STORAGE_BUCKET_NAME`, `AWS_MEDIA_BUCKET_NAME`, with
+`enableCache` `REDIS_URL` and `CELERY_BROKER_URL`, plus `containerEnvironment`)
+and secrets that ECS reads from SSM Parameter Store when the task starts
 (`DATABASE_NAME`, `DATABASE_USER`, `DATABASE_PASSWORD`, `DJANGO_SECRET_KEY`,
 plus `containerSecrets`). Each setting below names the variable it reads.
+
+The web service, the Celery workers and the scheduled commands all run this
+image with the same variables, so they all read the same settings.
+`REDIS_URL`, `CELERY_BROKER_URL` and `AWS_MEDIA_BUCKET_NAME` are optional:
+without them (on a developer's machine) the cache is in memory, Celery tasks
+run inline, and uploads go to the local `media/` directory.
 """
 import os
 from pathlib import Path
@@ -117,6 +124,64 @@ DATABASES = {
     }
 }
 
+# --- The cache (Valkey) ----------------------------------------------------------
+# REDIS_URL (env, with `enableCache`): `rediss://<endpoint>:6379`, the
+# ElastiCache Serverless Valkey cache. `rediss` is TLS (the only protocol the
+# cache speaks); redis-py verifies the server's certificate against the
+# system's CA bundle (the image's ca-certificates) and its host name.
+# ElastiCache Serverless shards keys like a Redis cluster behind one endpoint:
+# single-key commands (get, set, add, incr, delete) work as usual, but a
+# command on several keys in different hash slots (get_many, delete_many)
+# fails with CROSSSLOT. Without REDIS_URL: a per-process in-memory cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Keys `notes:1:<key>`: clear of Celery's keys on the same cache.
+            "KEY_PREFIX": "notes",
+            # A slow or unreachable cache fails the request quickly.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Celery (config/celery.py reads the CELERY_* settings) -------------------------
+# CELERY_BROKER_URL (env, with `enableCache`): REDIS_URL plus
+# `?ssl_cert_reqs=required`. Celery (kombu) turns that query parameter into
+# `broker_use_ssl = {"ssl_cert_reqs": ssl.CERT_REQUIRED}`: TLS, and the
+# server's certificate verified against the system's CA bundle. (A `rediss://`
+# URL without it would need `CELERY_BROKER_USE_SSL` set here instead.)
+# Without CELERY_BROKER_URL (a developer's machine) the broker is Celery's
+# in-process `memory://` and `.delay()` runs the task at once, in the calling
+# process, instead of failing to connect.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # ElastiCache Serverless rejects commands whose keys hash to different
+    # slots (CROSSSLOT), and kombu's BRPOP and MULTI span several keys (the
+    # queue, its priority lists, the unacked index). The hash tag `{celery}`
+    # puts every key of the broker in one slot.
+    "global_keyprefix": "{celery}:",
+}
+# The tasks return nothing anyone waits for: no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker being replaced gets SIGTERM and `stopTimeout` (30 s) to finish;
+# with late acks a task it could not finish goes back to the queue.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The `beat` worker sends these; the `celery` worker runs them.
+CELERY_BEAT_SCHEDULE = {
+    "record-job-hourly": {
+        "task": "notes.tasks.record_job",
+        "schedule": 3600.0,
+        "kwargs": {"source": "beat"},
+    },
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -138,9 +203,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # AWS_REGION / AWS_DEFAULT_REGION, which Fargate sets.
 STATIC_URL = "/static/"
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-    },
     "staticfiles": {
         # django-storages' S3Storage, with URLs relative to STATIC_URL.
         "BACKEND": "config.storage.StaticFilesStorage",
@@ -158,9 +220,41 @@ STORAGES = {
     },
 }
 
+# User uploads (`FileField`s, Django's default storage).
+# AWS_MEDIA_BUCKET_NAME (env, the media bucket): private, not behind
+# CloudFront; the task role may read and write it. A file's URL is a
+# presigned GET URL to S3, valid for an hour: whoever the app gives the URL
+# may download that file, nobody else.
+AWS_MEDIA_BUCKET_NAME = os.environ.get("AWS_MEDIA_BUCKET_NAME", "")
+if AWS_MEDIA_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_MEDIA_BUCKET_NAME,
+            # Presigned URLs (django-storages' default, spelt out).
+            "querystring_auth": True,
+            "querystring_expire": 3600,
+            # Objects stay private. The bucket disables ACLs (bucket owner
+            # enforced), so the upload sends none: S3 refuses any ACL but
+            # bucket-owner-full-control on such a bucket, even "private".
+            "default_acl": None,
+            # Two uploads of the same name get two keys (a random suffix).
+            "file_overwrite": False,
+            # Signature Version 4, which every region accepts.
+            "signature_version": "s3v4",
+        },
+    }
+else:
+    # A developer's machine: uploads go to ./media, served under /media/
+    # when DEBUG is on (config/urls.py).
+    STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_ROOT = BASE_DIR / "media"
+    MEDIA_URL = "/media/"
+
 # AWS_S3_ENDPOINT_URL (optional env): another S3-compatible endpoint, for
-# tests against a local emulator only. Unset in the environment, where
-# django-storages talks to the bucket's regional S3 endpoint.
+# tests against a local emulator only (both buckets, and the presigned URLs
+# point there). Unset in the environment, where django-storages talks to the
+# bucket's regional S3 endpoint.
 AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
 if AWS_S3_ENDPOINT_URL:
     AWS_S3_ADDRESSING_STYLE = "path"

@@ -1,9 +1,15 @@
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+import secrets
 
-from .forms import NoteForm
-from .models import Note
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .forms import NoteForm, UploadForm
+from .models import Job, Note, Upload
+from .tasks import record_job
 
 
 @require_GET
@@ -28,9 +34,57 @@ def index(request):
             return redirect("index")
     else:
         form = NoteForm()
-    notes = Note.objects.all()[:20]
     return render(
         request,
         "notes/index.html",
-        {"form": form, "notes": notes, "secure": request.is_secure()},
+        {
+            "form": form,
+            "notes": Note.objects.all()[:20],
+            "jobs": Job.objects.all()[:5],
+            "uploads": Upload.objects.all()[:5],
+            "upload_form": UploadForm(),
+            "secure": request.is_secure(),
+        },
     )
+
+
+@require_POST
+def enqueue_job(request):
+    """Queue the Celery task `record_job`; a worker writes its row to `notes_job`.
+
+    Answers 202 with the task's token at once: the row appears when a worker
+    has run the task (or before the answer, without a broker: eager mode).
+    """
+    token = secrets.token_hex(16)
+    result = record_job.delay(token=token, source="web")
+    return JsonResponse({"token": token, "task_id": result.id, "eager": settings.CELERY_TASK_ALWAYS_EAGER}, status=202)
+
+
+@never_cache
+@require_GET
+def visits(request):
+    """Count requests in Django's cache (Valkey with REDIS_URL): one key, `visits`."""
+    cache.add("visits", 0, timeout=None)
+    count = cache.incr("visits")
+    return JsonResponse({"visits": count, "backend": type(caches["default"]).__name__})
+
+
+@require_POST
+def upload(request):
+    """Store one file (field `file`) in the media bucket; answer its presigned URL."""
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    item = form.save()
+    return JsonResponse(
+        {"id": item.pk, "name": item.file.name, "size": form.cleaned_data["file"].size, "url": item.file.url},
+        status=201,
+    )
+
+
+@never_cache
+@require_GET
+def download(request, pk):
+    """Redirect to a fresh presigned URL of an upload (valid for an hour)."""
+    item = get_object_or_404(Upload, pk=pk)
+    return redirect(item.file.url)

@@ -13,9 +13,10 @@ import os
 import sys
 from pathlib import Path
 
-from aws_cdk import App, Duration, Stack
+from aws_cdk import App, Duration, Stack, TimeZone
 from aws_cdk import aws_ecs as ecs
-from cdk_django_fargate import DjangoFargateEnvironment
+from aws_cdk import aws_scheduler as scheduler
+from cdk_django_fargate import DjangoFargateEnvironment, ScheduledCommandOptions, WorkerOptions
 
 # test/consumers/python/app.py -> the repository root
 REPO = Path(__file__).resolve().parents[3]
@@ -45,6 +46,22 @@ def synthesize(outdir: str) -> None:
         container_secrets={"EMAIL_HOST_PASSWORD": "email_host_password"},
         container_environment={"DJANGO_LOG_LEVEL": "INFO"},
         database_backup_retention=Duration.days(14),
+        enable_cache=True,
+        workers=[
+            WorkerOptions(name="celery", command=["celery", "-A", "config", "worker", "-l", "info"]),
+            WorkerOptions(
+                name="beat",
+                command=["celery", "-A", "config", "beat", "-l", "info", "--schedule", "/tmp/celerybeat-schedule"],
+                singleton=True,
+            ),
+        ],
+        scheduled_commands=[
+            ScheduledCommandOptions(
+                name="clearsessions",
+                schedule=scheduler.ScheduleExpression.cron(minute="30", hour="3", time_zone=TimeZone.ETC_UTC),
+                command=["python", "manage.py", "clearsessions"],
+            ),
+        ],
     )
 
     app.synth()

@@ -1,6 +1,8 @@
 package io.github.cdkdjangofargate.consumer;
 
 import io.github.cdkdjangofargate.DjangoFargateEnvironment;
+import io.github.cdkdjangofargate.ScheduledCommandOptions;
+import io.github.cdkdjangofargate.WorkerOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +15,10 @@ import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TimeZone;
 import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.scheduler.CronOptionsWithTimezone;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
 
 /**
  * The example Django environment of examples/app/main.ts, written in Java
@@ -69,6 +74,28 @@ public final class DjangoExampleApp {
                 .containerSecrets(Map.of("EMAIL_HOST_PASSWORD", "email_host_password"))
                 .containerEnvironment(Map.of("DJANGO_LOG_LEVEL", "INFO"))
                 .databaseBackupRetention(Duration.days(14))
+                .enableCache(true)
+                .workers(List.of(
+                        WorkerOptions.builder()
+                                .name("celery")
+                                .command(List.of("celery", "-A", "config", "worker", "-l", "info"))
+                                .build(),
+                        WorkerOptions.builder()
+                                .name("beat")
+                                .command(List.of("celery", "-A", "config", "beat", "-l", "info",
+                                        "--schedule", "/tmp/celerybeat-schedule"))
+                                .singleton(true)
+                                .build()))
+                .scheduledCommands(List.of(
+                        ScheduledCommandOptions.builder()
+                                .name("clearsessions")
+                                .schedule(ScheduleExpression.cron(CronOptionsWithTimezone.builder()
+                                        .minute("30")
+                                        .hour("3")
+                                        .timeZone(TimeZone.ETC_UTC)
+                                        .build()))
+                                .command(List.of("python", "manage.py", "clearsessions"))
+                                .build()))
                 .build();
 
         app.synth();
