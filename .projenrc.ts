@@ -104,8 +104,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      // Synthesis is CPU-bound; one worker per core.
+      // Synthesis is CPU-bound; one worker per core. No coverage report:
+      // nothing reads it, and it slows every suite.
       maxWorkers: 2,
+      collectCoverage: false,
       // The compat baseline is an assembly named like this package.
       modulePathIgnorePatterns: ['<rootDir>/compat/'],
     },
@@ -236,7 +238,7 @@ project.addTask('cfn-lint', {
 // A real Django app against a real PostgreSQL and an S3/SSM emulator, all on
 // 127.0.0.1, fed the variables and secrets of the synthesized task definition.
 project.addTask('e2e', {
-  description: 'End-to-end: the example Django app lives with the container contract (installs PostgreSQL with apt)',
+  description: 'End-to-end: the example Django app, its Celery worker and scheduled command live with the container contract (installs PostgreSQL and Valkey/Redis with apt)',
   exec: 'bash test/e2e/run.sh',
 });
 

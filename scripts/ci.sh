@@ -34,7 +34,9 @@ stage() {
 
 lane_tests() {
   stage "jest + eslint (aws-cdk-lib newest)" npx projen test &&
-    stage "tsc + jest (aws-cdk-lib floor)" npx projen test:floor
+    stage "tsc + jest (aws-cdk-lib floor)" npx projen test:floor &&
+    stage "deploy-test snapshots" npx projen integ:snapshot &&
+    stage "API compatibility (jsii-diff)" npx projen compat
 }
 
 lane_packages() {
