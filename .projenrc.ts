@@ -83,7 +83,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     // Deploy tests (test/integ): on the newest aws-cdk-lib only.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
-    '@aws-cdk/integ-runner@^2.197.10',
   ],
 
   // Lint every TypeScript file against the development tsconfig, which
@@ -123,7 +122,9 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 project.deps.addDependency(`constructs@${CONSTRUCTS_DEV}`, DependencyType.BUILD);
 
 project.gitignore.exclude('/.tools/', 'cdk.out/', 'examples/**/cdk.out/', 'examples/**/cdk.out.floor/', '*.tsbuildinfo', '.venv/', '__pycache__/', '.jsii.tabl.json', '/test/consumers/java/target/');
-project.npmignore?.exclude('/.tools/', '/examples/', '/.ci/', '/scripts/', '/.cfnlintrc.yaml', '/.venv/', '/cdk.out/', '/rosetta/', '.jsii.tabl.json');
+// The compat baseline is an assembly to commit (the build's own .jsii is not).
+project.gitignore.addPatterns('!/compat/baseline/.jsii');
+project.npmignore?.exclude('/.tools/', '/compat/', '/examples/', '/.ci/', '/scripts/', '/.cfnlintrc.yaml', '/.venv/', '/cdk.out/', '/rosetta/', '.jsii.tabl.json');
 
 // Example apps and helper scripts are type-checked and linted with the tests.
 project.tsconfigDev.addInclude('examples/**/*.ts');
@@ -206,7 +207,7 @@ testFloor.exec('jest --config jest.floor.json --ci');
 
 // Deploy tests (test/integ/integ.*.ts, @aws-cdk/integ-tests-alpha). CI checks
 // offline that the apps synthesize to their committed snapshots; a maintainer
-// deploys them with integ-runner (README, "Deploy tests").
+// deploys them to an account (README, "Deploy tests").
 project.addTask('integ:snapshot', {
   description: 'Check that the deploy tests synthesize to their committed snapshots (offline, no deployment)',
   exec: 'bash scripts/integ-snapshot.sh',
@@ -217,7 +218,7 @@ project.addTask('integ:snapshot:update', {
 });
 project.addTask('integ:deploy', {
   description: 'Deploy the deploy tests to the AWS account of your credentials, assert, destroy (needs Docker)',
-  exec: 'integ-runner --directory test/integ --language typescript --update-on-failed --force --parallel-regions us-east-1',
+  exec: 'bash scripts/integ-deploy.sh',
 });
 
 // jsii-diff against the API of the last release (compat/baseline): a change
@@ -226,8 +227,9 @@ project.addTask('integ:deploy', {
 // the baseline with the current assembly once a release is published.
 project.tasks.tryFind('compat')!.reset('jsii-diff compat/baseline . --keys --error-on prod --ignore-file .compatignore');
 project.addTask('compat:baseline', {
-  description: 'Make the current assembly the compat baseline (after publishing a release)',
+  description: 'Make the current assembly the compat baseline (after publishing a release): compat:baseline VERSION',
   exec: 'node scripts/compat-baseline.js',
+  receiveArgs: true,
 });
 
 project.addTask('cfn-lint', {

@@ -50,7 +50,8 @@ lane_templates() {
     stage "cfn-lint" bash scripts/cfn-lint.sh
 }
 
-stage "build (jsii, API.md, rosetta)" bash -c 'npx projen compile && npx projen post-compile' || exit 1
+stage "build (jsii, API.md, rosetta)" bash -c 'npx projen compile && npx projen post-compile' 2>&1 | tee "$LOGS/build.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
 
 declare -A pid=()
 for lane in packages templates; do
@@ -77,8 +78,6 @@ if [ ${#failed_lanes[@]} -eq 0 ]; then
 fi
 
 echo
-echo "::: stage times"
-grep -h '^::: .* took ' "$LOGS"/*.log 2>/dev/null | sort -t'(' -k2 -n || true
 python3 scripts/ci-summary.py test-reports "$LOGS"
 echo "::: ci took $((SECONDS - T0)) s"
 if [ ${#failed_lanes[@]} -gt 0 ]; then
