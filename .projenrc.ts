@@ -121,7 +121,7 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 // The development copy of constructs (the peer range stays the floor's).
 project.deps.addDependency(`constructs@${CONSTRUCTS_DEV}`, DependencyType.BUILD);
 
-project.gitignore.exclude('/.tools/', 'cdk.out/', 'examples/**/cdk.out/', 'examples/**/cdk.out.floor/', '*.tsbuildinfo', '.venv/', '__pycache__/', '.jsii.tabl.json', '/test/consumers/java/target/');
+project.gitignore.exclude('/.tools/', 'cdk-integ.out.*/', 'cdk.out/', 'examples/**/cdk.out/', 'examples/**/cdk.out.floor/', '*.tsbuildinfo', '.venv/', '__pycache__/', '.jsii.tabl.json', '/test/consumers/java/target/');
 // The compat baseline is an assembly to commit (the build's own .jsii is not).
 project.gitignore.addPatterns('!/compat/baseline/.jsii');
 project.npmignore?.exclude('/.tools/', '/compat/', '/examples/', '/.ci/', '/scripts/', '/.cfnlintrc.yaml', '/.venv/', '/cdk.out/', '/rosetta/', '.jsii.tabl.json');
