@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { privateBucketProps } from './private-bucket';
 
 /** Props of the `Media` construct. */
 export interface MediaProps {
@@ -19,18 +20,10 @@ export class Media extends Construct {
   constructor(scope: Construct, id: string, props: MediaProps) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      // Versions keep an overwritten or deleted upload recoverable.
-      versioned: true,
+      // Versioned: an overwritten or deleted upload stays recoverable.
+      ...privateBucketProps({ ...props, accessLogsPrefix: 'media-bucket/' }),
       // Parts of abandoned multipart uploads are billed until aborted.
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'media-bucket/',
-      removalPolicy: props.removalPolicy,
-      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
   }
 }

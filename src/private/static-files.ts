@@ -1,6 +1,6 @@
 import {
   Duration,
-  RemovalPolicy,
+  type RemovalPolicy,
   aws_certificatemanager as acm,
   aws_cloudfront as cloudfront,
   aws_cloudfront_origins as origins,
@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { suppressNag } from './nag';
+import { privateBucketProps } from './private-bucket';
 
 /** Props of the `StaticFiles` construct. */
 export interface StaticFilesProps {
@@ -36,17 +37,11 @@ export class StaticFiles extends Construct {
   constructor(scope: Construct, id: string, props: StaticFilesProps) {
     super(scope, id);
 
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'static-bucket/',
+    this.bucket = new s3.Bucket(this, 'Bucket', privateBucketProps({
+      accessLogsBucket: props.accessLogsBucket,
+      accessLogsPrefix: 'static-bucket/',
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
-    });
+    }));
 
     // Dynamic pages: nothing cached, everything the viewer sent forwarded.
     // CloudFront-Forwarded-Proto tells Django the viewer used HTTPS although
