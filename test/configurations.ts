@@ -57,6 +57,13 @@ export function leanProps(): Partial<DjangoFargateEnvironmentProps> {
 
 export const LEAN_CONFIGURATION: Configuration = { name: 'lean', stackProps: {}, props: leanProps };
 
+/** The README's production profile: a Multi-AZ database, a NAT gateway per zone, two on-demand tasks (the default). */
+export const PRODUCTION_CONFIGURATION: Configuration = {
+  name: 'production',
+  stackProps: {},
+  props: () => ({ databaseMultiAz: true, natGateways: 2 }),
+};
+
 /** Every option that changes the template, at once. */
 export const FULLEST_CONFIGURATION: Configuration = {
   name: 'fullest',
