@@ -24,7 +24,7 @@ export function formatEstimate(estimate: CostEstimate, title: string): string {
   if (free.length > 0) {
     const total = free.reduce((sum, [, n]) => sum + n, 0);
     out.push(`No charge at rest (billed by use only, or free): ${total} resources of ${free.length} types`);
-    out.push(`  ${free.map(([type, n]) => (n > 1 ? `${type} x${n}` : type)).join(', ')}`);
+    out.push(...wrap(free.map(([type, n]) => (n > 1 ? `${type} x${n}` : type)), 100).map((l) => `  ${l}`));
   }
   if (estimate.unpriced.length > 0) {
     out.push(`Unpriced, not in the total: ${estimate.unpriced.length}`);
@@ -33,4 +33,21 @@ export function formatEstimate(estimate: CostEstimate, title: string): string {
   out.push('Left out:');
   for (const item of LEFT_OUT) out.push(`  - ${item}`);
   return out.join('\n');
+}
+
+/** Comma-separated items in lines of at most `width` characters (longer items get a line each). */
+function wrap(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const item of items) {
+    const next = current ? `${current}, ${item}` : item;
+    if (current && next.length > width) {
+      lines.push(`${current},`);
+      current = item;
+    } else {
+      current = next;
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
 }
