@@ -93,7 +93,8 @@ describe('NAT instances per zone in a stack with a concrete region', () => {
     const zoneOf = (id: string) => instances[id].Properties.AvailabilityZone;
     const subnets = s.template.findResources('AWS::EC2::Subnet');
     const routes = privateDefaultRoutes(s.template);
-    const byZone = Object.entries(routes).map(([subnetId, route]) => [subnets[subnetId].Properties.AvailabilityZone, zoneOf(referencedId(route.InstanceId))]);
+    const byZone = Object.entries(routes)
+      .map(([subnetId, route]) => [subnets[subnetId].Properties.AvailabilityZone, zoneOf(referencedId(route.InstanceId))]);
     // Without a context lookup, aws-cdk-lib names a concrete region's zones dummy1a, dummy1b, dummy1c.
     expect(byZone).toEqual([['dummy1a', 'dummy1a'], ['dummy1b', 'dummy1b'], ['dummy1c', expect.stringMatching(/^dummy1[ab]$/)]]);
   });

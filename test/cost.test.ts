@@ -159,7 +159,8 @@ describe('the cost command', () => {
 });
 
 describe('the profiles, synthesized', () => {
-  const estimateOf = (c: typeof DEFAULT_CONFIGURATION) => estimateIdleMonthlyCost(synthesizeWith(c.props, c.stackProps).template.toJSON() as CfnTemplate);
+  const estimateOf = (c: typeof DEFAULT_CONFIGURATION) =>
+    estimateIdleMonthlyCost(synthesizeWith(c.props, c.stackProps).template.toJSON() as CfnTemplate);
   let defaults: CostEstimate;
   let lean: CostEstimate;
   let production: CostEstimate;

@@ -11,7 +11,11 @@ Prints the idle monthly cost of synthesized CloudFormation templates
 (e.g. cdk.out/MyStack.template.json after \`cdk synth\`) at us-east-1 list prices.`;
 
 /** Runs the command; returns the exit code. Output goes through `print`. */
-export function main(args: readonly string[], print: (text: string) => void = console.log, printError: (text: string) => void = console.error): number {
+export function main(
+  args: readonly string[],
+  print: (text: string) => void = console.log,
+  printError: (text: string) => void = console.error,
+): number {
   const [command, ...rest] = args;
   if (command === '--help' || command === '-h' || command === 'help') {
     print(USAGE);

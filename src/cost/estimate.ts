@@ -108,8 +108,10 @@ export function estimateIdleMonthlyCost(template: CfnTemplate): CostEstimate {
   const line = (logicalId: string, type: string, description: string, monthlyUsd: number) =>
     lines.push({ logicalId, type, description, monthlyUsd });
   const unknown = (logicalId: string, type: string, reason: string) => unpriced.push({ logicalId, type, reason });
-  const ipv4 = (logicalId: string, type: string, count: number, what: string) => {
-    if (count > 0) line(logicalId, type, `${count} public IPv4 address${count > 1 ? 'es' : ''} (${what})`, count * perHour(PRICES.publicIpv4Hour.usd));
+  const ipv4 = (logicalId: string, type: string, addresses: number, what: string) => {
+    if (addresses > 0) {
+      line(logicalId, type, `${addresses} public IPv4 address${addresses > 1 ? 'es' : ''} (${what})`, addresses * perHour(PRICES.publicIpv4Hour.usd));
+    }
   };
 
   for (const [id, resource] of Object.entries(resources)) {
