@@ -1,7 +1,8 @@
 import { aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BACKGROUND_WORK_PROPS, leanProps } from './configurations';
-import { FIXED_ENV, ingressOf, onlyResource, referencedId, serviceTaskDefinition, synthesize, taskDefinitionOf, type Synthesized } from './util';
+import { FIXED_ENV, MINIMAL_PROPS, ingressOf, newStack, onlyResource, referencedId, serviceTaskDefinition, strictTemplate, synthesize, taskDefinitionOf, type Synthesized } from './util';
+import { DjangoFargateEnvironment } from '../src';
 
 const T4G_NANO = ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO);
 
@@ -124,5 +125,22 @@ describe('the defaults stay production\'s', () => {
   test('an explicit x86_64 is the default', () => {
     const explicit = synthesize({ cpuArchitecture: ecs.CpuArchitecture.X86_64 });
     expect(taskDefinitionOf(explicit, explicit.environment.taskDefinition).properties.RuntimePlatform.CpuArchitecture).toBe('X86_64');
+  });
+});
+
+describe('a rule of the user\'s on the NAT instances\' group', () => {
+  test('stays, beside the private subnets', () => {
+    const natProvider = ec2.NatProvider.instanceV2({ instanceType: T4G_NANO });
+    const stack = newStack();
+    new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, natProvider });
+    natProvider.connections.allowFrom(ec2.Peer.ipv4('10.9.0.0/16'), ec2.Port.tcp(22), 'SSH from the office');
+    const template = strictTemplate(stack);
+    const nat = onlyResource(template, 'AWS::EC2::Instance');
+    const rules = ingressOf(template, referencedId(nat.properties.SecurityGroupIds[0]));
+    expect(rules.map((r) => [r.cidr, r.protocol, r.from])).toEqual([
+      ['192.168.1.0/24', '-1', undefined],
+      ['192.168.2.0/24', '-1', undefined],
+      ['10.9.0.0/16', 'tcp', 22],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Stack, Tags, aws_ec2 as ec2, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Lazy, Stack, Tags, aws_ec2 as ec2, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct, DependencyGroup } from 'constructs';
 import { suppressNag } from './nag';
 
@@ -122,14 +122,20 @@ function lockDownNatInstances(vpc: ec2.Vpc, natSubnets: ec2.PublicSubnet[], priv
   // The security group NatInstanceProviderV2 creates admits everything from
   // anywhere by default (`defaultAllowedTraffic`). The instances only
   // forward the private subnets' traffic; replies come back through the
-  // connections they opened, which a security group lets in anyway.
+  // connections they opened, which a security group lets in anyway. So the
+  // group admits the private subnets, and rules from anywhere are dropped;
+  // other rules (added to `natProvider.connections`) stay.
   const group = vpc.node.tryFindChild('NatSecurityGroup');
   if (group instanceof ec2.SecurityGroup) {
-    (group.node.defaultChild as ec2.CfnSecurityGroup).securityGroupIngress = privateCidrs.map((cidrIp) => ({
-      cidrIp,
-      ipProtocol: '-1',
-      description: `Traffic to forward from private subnet ${cidrIp}`,
-    }));
+    for (const cidr of privateCidrs) {
+      group.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.allTraffic(), `Traffic to forward from private subnet ${cidr}`);
+    }
+    const cfn = group.node.defaultChild as ec2.CfnSecurityGroup;
+    const rendered = cfn.securityGroupIngress;
+    cfn.securityGroupIngress = Lazy.any({
+      produce: () => (Stack.of(vpc).resolve(rendered) as ec2.CfnSecurityGroup.IngressProperty[] | undefined)
+        ?.filter((rule) => rule.cidrIp !== '0.0.0.0/0' && rule.cidrIpv6 !== '::/0'),
+    }, { omitEmptyArray: true });
   }
   for (const subnet of natSubnets) {
     for (const child of subnet.node.children) {
