@@ -118,6 +118,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // tested through its alias instead (test:floor), so that warning is silenced.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 
+// `npx cdk-django-fargate cost cdk.out/MyStack.template.json`: the idle
+// monthly cost of a synthesized template (src/cost, compiled by jsii to lib/).
+project.addBins({ 'cdk-django-fargate': 'lib/cost/cli.js' });
+
 // The development copy of constructs (the peer range stays the floor's).
 project.deps.addDependency(`constructs@${CONSTRUCTS_DEV}`, DependencyType.BUILD);
 

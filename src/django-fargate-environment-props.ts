@@ -1,5 +1,6 @@
 import type { RemovalPolicy, aws_kms as kms } from 'aws-cdk-lib';
 import type { BackgroundWorkOptions } from './options/background-work-options';
+import type { CostOptions } from './options/cost-options';
 import type { DatabaseOptions } from './options/database-options';
 import type { DistributionOptions } from './options/distribution-options';
 import type { NetworkOptions } from './options/network-options';
@@ -15,7 +16,7 @@ import type { ServiceOptions } from './options/service-options';
  * interface it comes from.
  */
 export interface DjangoFargateEnvironmentProps
-  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, ReleaseOptions, DatabaseOptions, BackgroundWorkOptions {
+  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, ReleaseOptions, DatabaseOptions, BackgroundWorkOptions, CostOptions {
   /**
    * Name of the project, e.g. `team-task`.
    *

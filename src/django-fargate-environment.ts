@@ -149,6 +149,7 @@ export class DjangoFargateEnvironment extends Construct {
       publicSubnetCidrs: props.publicSubnetCidrs ?? DEFAULTS.publicSubnetCidrs,
       privateSubnetCidrs: props.privateSubnetCidrs ?? DEFAULTS.privateSubnetCidrs,
       natGateways: props.natGateways ?? DEFAULTS.natGateways,
+      natProvider: props.natProvider,
       flowLogsBucket: this.accessLogsBucket,
     });
 
@@ -255,6 +256,9 @@ export class DjangoFargateEnvironment extends Construct {
       enableExecuteCommand: props.enableExecuteCommand ?? DEFAULTS.enableExecuteCommand,
       removalPolicy,
       withReleaseTaskDefinition: enableReleaseCommands,
+      cpuArchitecture: props.cpuArchitecture ?? DEFAULTS.cpuArchitecture,
+      spot: props.spot ?? DEFAULTS.spot,
+      containerInsights: props.containerInsights ?? DEFAULTS.containerInsights,
     });
     this.cluster = service.cluster;
     this.taskDefinition = service.taskDefinition;

@@ -1,6 +1,7 @@
 export * from './django-fargate-environment';
 export * from './django-fargate-environment-props';
 export * from './options/background-work-options';
+export * from './options/cost-options';
 export * from './options/database-options';
 export * from './options/distribution-options';
 export * from './options/network-options';

@@ -1,4 +1,4 @@
-import { Duration, TimeZone, type Stack, type StackProps, aws_certificatemanager as acm, aws_ec2 as ec2, aws_scheduler as scheduler } from 'aws-cdk-lib';
+import { Duration, TimeZone, type Stack, type StackProps, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import { FIXED_ENV, REGISTRY_IMAGE } from './util';
 import type { DjangoFargateEnvironmentProps } from '../src';
 
@@ -33,6 +33,35 @@ export const BACKGROUND_WORK_CONFIGURATION: Configuration = {
   name: 'background-work',
   stackProps: {},
   props: () => BACKGROUND_WORK_PROPS,
+};
+
+/**
+ * The README's lean profile for staging and review environments: a NAT
+ * instance, ARM64, the web service on Spot with one task, no Container
+ * Insights; everything else as the defaults. A function: a NAT provider
+ * configures one VPC only.
+ */
+export function leanProps(): Partial<DjangoFargateEnvironmentProps> {
+  return {
+    natProvider: ec2.NatProvider.instanceV2({
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+      defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+    }),
+    cpuArchitecture: ecs.CpuArchitecture.ARM64,
+    spot: true,
+    minCapacity: 1,
+    maxCapacity: 2,
+    containerInsights: false,
+  };
+}
+
+export const LEAN_CONFIGURATION: Configuration = { name: 'lean', stackProps: {}, props: leanProps };
+
+/** The README's production profile: a Multi-AZ database, a NAT gateway per zone, two on-demand tasks (the default). */
+export const PRODUCTION_CONFIGURATION: Configuration = {
+  name: 'production',
+  stackProps: {},
+  props: () => ({ databaseMultiAz: true, natGateways: 2 }),
 };
 
 /** Every option that changes the template, at once. */
@@ -124,5 +153,6 @@ export const CONFIGURATIONS: readonly Configuration[] = [
     }),
   },
   BACKGROUND_WORK_CONFIGURATION,
+  LEAN_CONFIGURATION,
   FULLEST_CONFIGURATION,
 ];

@@ -1,7 +1,7 @@
 import { App, Aspects, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { BACKGROUND_WORK_CONFIGURATION, DEFAULT_CONFIGURATION, FULLEST_CONFIGURATION, type Configuration } from './configurations';
+import { BACKGROUND_WORK_CONFIGURATION, DEFAULT_CONFIGURATION, FULLEST_CONFIGURATION, LEAN_CONFIGURATION, type Configuration } from './configurations';
 import { MINIMAL_PROPS } from './util';
 import { DjangoFargateEnvironment } from '../src';
 
@@ -31,7 +31,7 @@ describe('cdk-nag AwsSolutions pack', () => {
     expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S1 /), expect.stringMatching(/^AwsSolutions-S10 /)]));
   });
 
-  test.each([DEFAULT_CONFIGURATION, BACKGROUND_WORK_CONFIGURATION, FULLEST_CONFIGURATION].map((c) => [c.name, c] as const))(
+  test.each([DEFAULT_CONFIGURATION, BACKGROUND_WORK_CONFIGURATION, LEAN_CONFIGURATION, FULLEST_CONFIGURATION].map((c) => [c.name, c] as const))(
     'the %s configuration has no unresolved error or warning', (_name, c) => {
       const { errors, warnings, stack } = awsSolutionsFindings(environmentIn(c), c.stackProps);
       expect(errors).toEqual([]);

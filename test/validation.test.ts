@@ -8,6 +8,8 @@ const certificate = (stack: Stack, id: string, arn: string) => acm.Certificate.f
 const CERT_US_EAST_1 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 const CERT_EU_WEST_1 = 'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
 
+const natInstances = () => ec2.NatProvider.instanceV2({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO) });
+
 const CELERY = { name: 'celery', command: ['celery', '-A', 'config', 'worker'] };
 const DAILY = scheduler.ScheduleExpression.rate(Duration.days(1));
 const CLEARSESSIONS = { name: 'clearsessions', schedule: DAILY, command: ['python', 'manage.py', 'clearsessions'] };
@@ -57,7 +59,11 @@ describe('fails at construction when', () => {
       literal('`privateSubnetCidrs` entry "192.168.3.128/25" overlaps "192.168.3.0/24" of `publicSubnetCidrs`')],
     ['a subnet is smaller than /28', { publicSubnetCidrs: ['192.168.3.0/24', '192.168.4.0/29'] }, literal('`publicSubnetCidrs` entry "192.168.4.0/29" is smaller than /28')],
     ['natGateways is 0', { natGateways: 0 }, literal('`natGateways` (0) must be an integer from 1 to the number of public subnets (2)')],
-    ['natGateways exceeds the public subnets', { natGateways: 3 }, literal('`natGateways` (3) must be an integer from 1 to the number of public subnets (2)')],
+    ['natGateways exceeds the public subnets', { natGateways: 3 }, literal('`natGateways` (3) must be an integer from 1 to the number of public subnets (2): it counts the NAT gateways')],
+    ['natGateways exceeds the public subnets with NAT instances', () => ({ natProvider: natInstances(), natGateways: 3 }),
+      literal('`natGateways` (3) must be an integer from 1 to the number of public subnets (2): it counts the NAT devices of `natProvider`')],
+    ['vpc is given with natProvider', (stack) => ({ vpc: new ec2.Vpc(stack, 'Vpc'), natProvider: natInstances() }),
+      literal('`vpc` cannot be combined with `natProvider`: those describe a new VPC')],
     // registry
     ['the lifecycle file is missing', { lifecyclePolicyFile: fixture('nope.json') }, /`lifecyclePolicyFile` \(.*nope\.json\) cannot be read \(ENOENT\)/],
     ['the lifecycle file is not JSON', { lifecyclePolicyFile: fixture('lifecycle-policy-not-json.json') }, /`lifecyclePolicyFile` \(.*\) is not valid JSON/],

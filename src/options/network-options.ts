@@ -10,7 +10,7 @@ export interface NetworkOptions {
    * It needs at least two public subnets (for the load balancer) in two
    * Availability Zones and at least two private subnets with egress (for the
    * service and the database). When set, `vpcCidr`, `publicSubnetCidrs`,
-   * `privateSubnetCidrs` and `natGateways` must not be set.
+   * `privateSubnetCidrs`, `natGateways` and `natProvider` must not be set.
    *
    * @default - a new VPC built from `vpcCidr`, `publicSubnetCidrs`, `privateSubnetCidrs` and `natGateways`
    */
@@ -47,7 +47,7 @@ export interface NetworkOptions {
   readonly privateSubnetCidrs?: string[];
 
   /**
-   * Number of NAT gateways, placed in the first public subnets.
+   * Number of NAT devices, placed in the first public subnets: NAT gateways, or NAT instances with `natProvider`.
    *
    * Between 1 and the number of public subnets: the service needs egress to
    * pull its image and read its parameters. One per Availability Zone survives

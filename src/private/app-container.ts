@@ -16,6 +16,8 @@ export interface AppContainerSpec {
   /** Secrets, injected by ECS at task start from SSM. */
   readonly secrets: { readonly [name: string]: ecs.Secret };
   readonly logGroup: logs.ILogGroup;
+  /** The architecture the image is built for; every task definition runs on it. */
+  readonly cpuArchitecture: ecs.CpuArchitecture;
 }
 
 /** How one task definition differs from the others. */
@@ -43,7 +45,7 @@ const PLAIN_VARIABLES_ARE_NOT_SECRETS = {
 };
 
 /**
- * A Fargate task definition (x86_64 Linux) running the Django container of
+ * A Fargate task definition (Linux, on the spec's CPU architecture) running the Django container of
  * `spec` as its only, essential container.
  *
  * Granting follows the container: the secrets and the image pull go to the
@@ -56,7 +58,7 @@ export function newAppTaskDefinition(scope: Construct, id: string, spec: AppCont
     memoryLimitMiB: options.memoryLimitMiB,
     runtimePlatform: {
       operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      cpuArchitecture: ecs.CpuArchitecture.X86_64,
+      cpuArchitecture: spec.cpuArchitecture,
     },
     taskRole: options.taskRole,
     executionRole: options.executionRole,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, aws_cloudfront as cloudfront, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, aws_cloudfront as cloudfront, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
 
 /** The defaults of DESIGN.md, in one place; props docs repeat them as `@default`. */
 export const DEFAULTS = {
@@ -38,6 +38,9 @@ export const DEFAULTS = {
     stopTimeout: Duration.seconds(30),
   },
   enableCache: false,
+  cpuArchitecture: ecs.CpuArchitecture.X86_64,
+  spot: false,
+  containerInsights: true,
   cacheMaxDataStorageGiB: 1,
   parameterNames: {
     databaseName: 'postgres_db',

@@ -43,6 +43,11 @@ export interface ServiceProps {
   readonly removalPolicy: RemovalPolicy;
   /** Also make a task definition for the release commands. */
   readonly withReleaseTaskDefinition: boolean;
+  /** Of every task definition of the environment. */
+  readonly cpuArchitecture: ecs.CpuArchitecture;
+  /** The web service's tasks on FARGATE_SPOT. */
+  readonly spot: boolean;
+  readonly containerInsights: boolean;
 }
 
 /** Log stream prefixes in the service's log group: the web tasks' and the release tasks'. */
@@ -77,13 +82,20 @@ export class Service extends Construct {
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
-      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      containerInsightsV2: props.containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
       // ECS Exec sessions are recorded in the service's log group, which also
       // scopes the task role's log permissions to that group.
       executeCommandConfiguration: props.enableExecuteCommand
         ? { logging: ecs.ExecuteCommandLogging.OVERRIDE, logConfiguration: { cloudWatchLogGroup: this.logGroup } }
         : undefined,
     });
+    if (!props.containerInsights) {
+      suppressNag(this.cluster, {
+        id: 'AwsSolutions-ECS4',
+        reason: 'Container Insights is off on request (`containerInsights: false`) to save its metrics\' cost; ECS\'s free service CPU and memory metrics remain.',
+      });
+    }
+    if (props.spot) this.cluster.enableFargateCapacityProviders();
 
     // Each parameter is imported by name (no lookup, no value at synthesis);
     // ecs.Secret grants the execution role read access to exactly that ARN.
@@ -99,6 +111,7 @@ export class Service extends Construct {
       environment: props.environment,
       secrets,
       logGroup: this.logGroup,
+      cpuArchitecture: props.cpuArchitecture,
     };
 
     // The service's task definition makes a task role and a separate
@@ -154,7 +167,12 @@ export class Service extends Construct {
       circuitBreaker: { rollback: true },
       healthCheckGracePeriod: Duration.seconds(60),
       enableExecuteCommand: props.enableExecuteCommand,
+      capacityProviderStrategies: props.spot ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] : undefined,
     });
+    if (props.spot) {
+      // The service may only name FARGATE_SPOT once the cluster has it.
+      this.service.node.addDependency(this.cluster);
+    }
 
     props.targetGroup.addTarget(this.service.loadBalancerTarget({
       containerName: props.containerName,

@@ -108,7 +108,7 @@ function checkNames(props: DjangoFargateEnvironmentProps, add: (p: string) => vo
 
 function checkNetwork(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
   if (props.vpc) {
-    const clashing = (['vpcCidr', 'publicSubnetCidrs', 'privateSubnetCidrs', 'natGateways'] as const)
+    const clashing = (['vpcCidr', 'publicSubnetCidrs', 'privateSubnetCidrs', 'natGateways', 'natProvider'] as const)
       .filter((p) => props[p] !== undefined);
     if (clashing.length > 0) {
       add(`\`vpc\` cannot be combined with ${clashing.map((p) => `\`${p}\``).join(', ')}: those describe a new VPC; remove them or remove \`vpc\``);
@@ -159,7 +159,8 @@ function checkNetwork(props: DjangoFargateEnvironmentProps, add: (p: string) => 
 
   const nat = props.natGateways;
   if (known(nat) && (!Number.isInteger(nat) || nat! < 1 || nat! > publicCidrs.length)) {
-    add(`\`natGateways\` (${nat}) must be an integer from 1 to the number of public subnets (${publicCidrs.length}): the service needs egress to pull its image and read its parameters`);
+    const kind = props.natProvider ? 'NAT devices of `natProvider`' : 'NAT gateways';
+    add(`\`natGateways\` (${nat}) must be an integer from 1 to the number of public subnets (${publicCidrs.length}): it counts the ${kind}, one per public subnet at most, and the service needs egress to pull its image and read its parameters`);
   }
 }
 
