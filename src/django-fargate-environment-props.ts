@@ -2,6 +2,7 @@ import type { RemovalPolicy, aws_kms as kms } from 'aws-cdk-lib';
 import type { BackgroundWorkOptions } from './options/background-work-options';
 import type { DatabaseOptions } from './options/database-options';
 import type { DistributionOptions } from './options/distribution-options';
+import type { MonitoringOptions } from './options/monitoring-options';
 import type { NetworkOptions } from './options/network-options';
 import type { ParameterNames } from './options/parameter-names';
 import type { RegistryOptions } from './options/registry-options';
@@ -15,7 +16,8 @@ import type { ServiceOptions } from './options/service-options';
  * interface it comes from.
  */
 export interface DjangoFargateEnvironmentProps
-  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, ReleaseOptions, DatabaseOptions, BackgroundWorkOptions {
+  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, ReleaseOptions, DatabaseOptions, BackgroundWorkOptions,
+  MonitoringOptions {
   /**
    * Name of the project, e.g. `team-task`.
    *

@@ -38,6 +38,8 @@ export const DEFAULTS = {
     stopTimeout: Duration.seconds(30),
   },
   enableCache: false,
+  enableDeploymentAlarms: true,
+  latencyAlarmThreshold: Duration.seconds(2),
   cacheMaxDataStorageGiB: 1,
   parameterNames: {
     databaseName: 'postgres_db',
