@@ -152,7 +152,10 @@ export class Monitoring extends Construct {
       period: ONE_MINUTE,
       label: 'p99 (s), above the request floor',
     });
-    const latencySeconds = props.latencyThreshold.toMilliseconds({ integral: false }) / 1000;
+    // A token in seconds stays a token (validation skipped it); a known value may be fractional.
+    const latencySeconds = props.latencyThreshold.isUnresolved()
+      ? props.latencyThreshold.toSeconds()
+      : props.latencyThreshold.toMilliseconds({ integral: false }) / 1000;
 
     const errorRateAlarm = this.alarm(alarms, 'TargetErrorRate', {
       metric: errorRate,
