@@ -181,11 +181,24 @@ describe('alarms of an environment with background work and the cache, in us-eas
   ] as const)('%s: %s %s (%s over %i s) of this environment\'s resources',
     (id, namespace, metric, statistic, period, on, comparison, threshold, evaluationPeriods, missingData) => {
       const dimensionNames: { [what: string]: string } = {
-        loadBalancer: 'LoadBalancer', targetGroup: 'TargetGroup', cluster: 'ClusterName', service: 'ServiceName',
-        celery: 'ServiceName', beat: 'ServiceName', database: 'DBInstanceIdentifier', cache: 'clusterId',
+        loadBalancer: 'LoadBalancer',
+        targetGroup: 'TargetGroup',
+        cluster: 'ClusterName',
+        service: 'ServiceName',
+        celery: 'ServiceName',
+        beat: 'ServiceName',
+        database: 'DBInstanceIdentifier',
+        cache: 'clusterId',
       };
       expect(watched(alarms[id].properties)).toEqual({
-        namespace, metric, statistic, period, comparison, threshold, evaluationPeriods, missingData,
+        namespace,
+        metric,
+        statistic,
+        period,
+        comparison,
+        threshold,
+        evaluationPeriods,
+        missingData,
         datapointsToAlarm: undefined,
         dimensions: Object.fromEntries(on.map((what) => [dimensionNames[what], ids[what]])),
       });
@@ -226,7 +239,9 @@ describe('alarms of an environment with background work and the cache, in us-eas
       Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     }));
     expect(statements).toContainEqual(expect.objectContaining({
-      Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
       Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': FIXED_ENV.account } }),
     }));
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish' }));

@@ -283,12 +283,20 @@ export class Monitoring extends Construct {
     if (props.cache) {
       const dimensionsMap = { clusterId: props.cache.ref };
       const data = new cloudwatch.Metric({
-        namespace: 'AWS/ElastiCache', metricName: 'BytesUsedForCache', dimensionsMap,
-        statistic: 'Maximum', period: FIVE_MINUTES, label: 'data stored',
+        namespace: 'AWS/ElastiCache',
+        metricName: 'BytesUsedForCache',
+        dimensionsMap,
+        statistic: 'Maximum',
+        period: FIVE_MINUTES,
+        label: 'data stored',
       });
       const processingUnits = new cloudwatch.Metric({
-        namespace: 'AWS/ElastiCache', metricName: 'ElastiCacheProcessingUnits', dimensionsMap,
-        statistic: 'Sum', period: FIVE_MINUTES, label: 'ECPUs',
+        namespace: 'AWS/ElastiCache',
+        metricName: 'ElastiCacheProcessingUnits',
+        dimensionsMap,
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+        label: 'ECPUs',
       });
       const capBytes = props.cacheMaxDataStorageGiB * GIB;
       const dataThreshold = Math.round(ALARM_SETTINGS.cacheDataShare * capBytes);
