@@ -352,6 +352,10 @@ describe('with a topic of your own', () => {
     expect(referencedId(onlyResource(s.template, 'AWS::Events::Rule').properties.Targets[0].Arn)).toBe(topic.id);
     const subscription = onlyResource(s.template, 'AWS::SNS::Subscription').properties;
     expect([subscription.Endpoint, referencedId(subscription.TopicArn)]).toEqual(['ops@example.com', topic.id]);
+    // Its policy, created for the failure rule, keeps CloudWatch alarms of this account able to publish.
+    const policy = onlyResource(s.template, 'AWS::SNS::TopicPolicy').properties;
+    expect(policy.Topics).toEqual([{ Ref: topic.id }]);
+    expect(policy.PolicyDocument.Statement.map((x: any) => x.Principal.Service).sort()).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
   });
 });
 

@@ -19,8 +19,9 @@ export interface MonitoringOptions {
    * The SNS topic every alarm notifies, on ALARM and on OK, and the failed scheduled commands are reported to.
    *
    * A topic of your own must let `cloudwatch.amazonaws.com` and
-   * `events.amazonaws.com` publish to it (and use its KMS key, if encrypted):
-   * a topic imported by ARN cannot be given those permissions by this construct.
+   * `events.amazonaws.com` publish to it (and use its KMS key, if encrypted).
+   * A topic defined in the same app gets those statements in its policy; a
+   * topic imported by ARN keeps its policy, which is its owner's to grant.
    *
    * @default - a new topic, encrypted with a new KMS key, TLS only
    */

@@ -111,6 +111,19 @@ export class Monitoring extends Construct {
     const stack = Stack.of(this);
 
     this.topic = props.topic ?? this.newTopic();
+    // A topic policy replaces SNS's default one (the failure rule's target,
+    // enforceSSL): CloudWatch alarms of this account get their own statement.
+    // A topic imported by ARN keeps its policy; it is its owner's to grant.
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'PublishFromCloudWatchAlarms',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      },
+    }));
     props.emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
     this.action = new actions.SnsAction(this.topic);
 
@@ -414,7 +427,6 @@ export class Monitoring extends Construct {
 
   /** A new topic: encrypted with its own key (CloudWatch and EventBridge cannot use the AWS-managed SNS key), TLS only. */
   private newTopic(): sns.Topic {
-    const stack = Stack.of(this);
     // The key encrypts notifications in transit through SNS only; nothing
     // stays encrypted under it, so it goes with the stack.
     const key = new kms.Key(this, 'TopicKey', {
@@ -436,18 +448,6 @@ export class Monitoring extends Construct {
         resources: ['*'],
       }));
     }
-    // A topic policy replaces SNS's default one: CloudWatch alarms of this
-    // account need their own statement (EventBridge's is added by its target).
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'PublishFromCloudWatchAlarms',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-        StringEquals: { 'aws:SourceAccount': stack.account },
-      },
-    }));
     return topic;
   }
 
