@@ -3,6 +3,7 @@ import type { BackgroundWorkOptions } from './options/background-work-options';
 import type { CostOptions } from './options/cost-options';
 import type { DatabaseOptions } from './options/database-options';
 import type { DistributionOptions } from './options/distribution-options';
+import type { MonitoringOptions } from './options/monitoring-options';
 import type { NetworkOptions } from './options/network-options';
 import type { ParameterNames } from './options/parameter-names';
 import type { RegistryOptions } from './options/registry-options';
@@ -16,7 +17,8 @@ import type { ServiceOptions } from './options/service-options';
  * interface it comes from.
  */
 export interface DjangoFargateEnvironmentProps
-  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, ReleaseOptions, DatabaseOptions, BackgroundWorkOptions, CostOptions {
+  extends NetworkOptions, RegistryOptions, DistributionOptions, ServiceOptions, ReleaseOptions, DatabaseOptions, BackgroundWorkOptions,
+  CostOptions, MonitoringOptions {
   /**
    * Name of the project, e.g. `team-task`.
    *

@@ -3,17 +3,21 @@ import {
   CustomResource,
   Fn,
   RemovalPolicy,
+  Stack,
   Tags,
   aws_cloudfront as cloudfront,
+  aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_ecr as ecr,
   aws_ecs as ecs,
   aws_elasticache as elasticache,
   aws_elasticloadbalancingv2 as elbv2,
+  aws_events as events,
   aws_logs as logs,
   aws_rds as rds,
   aws_s3 as s3,
   aws_scheduler as scheduler,
+  aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DjangoFargateEnvironmentProps } from './django-fargate-environment-props';
@@ -23,6 +27,7 @@ import { Database } from './private/database';
 import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT, DEFAULT_RELEASE_COMMANDS, MEDIA_BUCKET_VARIABLE } from './private/defaults';
 import { LoadBalancer } from './private/load-balancer';
 import { Media } from './private/media';
+import { Monitoring, type MonitoredWorker } from './private/monitoring';
 import { Network } from './private/network';
 import { Registry } from './private/registry';
 import { Release } from './private/release';
@@ -127,6 +132,22 @@ export class DjangoFargateEnvironment extends Construct {
   public readonly cacheSecurityGroup?: ec2.SecurityGroup;
   /** The bucket holding the access logs of the static bucket, CloudFront and the load balancer, and the VPC flow logs. */
   public readonly accessLogsBucket: s3.Bucket;
+  /** The SNS topic every alarm notifies on ALARM and on OK, and failed scheduled commands are reported to: `alarmTopic` or a new one. */
+  public readonly alarmTopic: sns.ITopic;
+  /**
+   * The environment's alarms, in a stable order: load balancer and web
+   * service, then each worker, the database, the cache and CloudFront
+   * (us-east-1 stacks only). The README's "Day 2" section lists them.
+   */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** The CloudWatch dashboard of the environment; its console link is the `DashboardUrl` output. */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /**
+   * The EventBridge rule that reports failed scheduled-command runs (non-zero exit code, failed start) to `alarmTopic`.
+   *
+   * @default - none, without `scheduledCommands`
+   */
+  public readonly scheduledCommandFailureRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: DjangoFargateEnvironmentProps) {
     super(scope, id);
@@ -227,6 +248,8 @@ export class DjangoFargateEnvironment extends Construct {
     }
 
     const enableReleaseCommands = props.enableReleaseCommands ?? DEFAULTS.enableReleaseCommands;
+    // Also decides whether the workers' running-task alarms exist: their metric comes from it.
+    const containerInsights = props.containerInsights ?? DEFAULTS.containerInsights;
     const service = new Service(this, 'Service', {
       vpc: this.vpc,
       securityGroup: this.serviceSecurityGroup,
@@ -258,7 +281,7 @@ export class DjangoFargateEnvironment extends Construct {
       withReleaseTaskDefinition: enableReleaseCommands,
       cpuArchitecture: props.cpuArchitecture ?? DEFAULTS.cpuArchitecture,
       spot: props.spot ?? DEFAULTS.spot,
-      containerInsights: props.containerInsights ?? DEFAULTS.containerInsights,
+      containerInsights,
     });
     this.cluster = service.cluster;
     this.taskDefinition = service.taskDefinition;
@@ -295,16 +318,19 @@ export class DjangoFargateEnvironment extends Construct {
       securityGroup: this.workerSecurityGroup,
     };
     const workers = new Construct(this, 'Workers');
+    const monitoredWorkers: MonitoredWorker[] = [];
     this.workerServices = (props.workers ?? []).map((options) => {
+      const settings = workerSettings(options);
       const worker = new Worker(workers, `Worker-${options.name}`, {
         ...tasks,
-        ...workerSettings(options),
+        ...settings,
         cluster: this.cluster,
         enableExecuteCommand: props.enableExecuteCommand ?? DEFAULTS.enableExecuteCommand,
       });
       // Like the web service, a worker moves to a new version only after
       // the release commands (migrations) succeeded.
       if (this.release) worker.service.node.addDependency(this.release);
+      monitoredWorkers.push({ name: settings.name, service: worker.service, minCapacity: settings.minCapacity });
       return worker.service;
     });
 
@@ -323,6 +349,31 @@ export class DjangoFargateEnvironment extends Construct {
     // A schedule, too, names the new task definition only once the
     // migrations ran: no run of new code against the old schema.
     if (this.release) this.schedules.forEach((schedule) => schedule.node.addDependency(this.release!));
+
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      environmentName: prefix,
+      topic: props.alarmTopic,
+      emails: props.alarmEmails ?? [],
+      loadBalancer: this.loadBalancer,
+      targetGroup: this.targetGroup,
+      cluster: this.cluster,
+      service: this.service,
+      workers: monitoredWorkers,
+      database: this.database,
+      databaseAllocatedStorageGiB: props.databaseAllocatedStorageGiB ?? DEFAULTS.databaseAllocatedStorageGiB,
+      cache: this.cache,
+      cacheMaxDataStorageGiB: props.cacheMaxDataStorageGiB ?? DEFAULTS.cacheMaxDataStorageGiB,
+      distribution: this.distribution,
+      scheduledCommandNames: scheduledCommands.map((c) => c.name),
+      logGroup: this.logGroup,
+      latencyThreshold: props.latencyAlarmThreshold ?? DEFAULTS.latencyAlarmThreshold,
+      enableDeploymentAlarms: props.enableDeploymentAlarms ?? DEFAULTS.enableDeploymentAlarms,
+      containerInsights,
+    });
+    this.alarmTopic = monitoring.topic;
+    this.alarms = monitoring.alarms;
+    this.dashboard = monitoring.dashboard;
+    this.scheduledCommandFailureRule = monitoring.scheduledCommandFailureRule;
 
     Tags.of(this).add('Project', props.project);
     Tags.of(this).add('Environment', props.environment);
@@ -352,6 +403,15 @@ export class DjangoFargateEnvironment extends Construct {
     new CfnOutput(this, 'DatabaseEndpoint', {
       description: 'Host and port of the PostgreSQL database (private)',
       value: `${this.database.dbInstanceEndpointAddress}:${this.database.dbInstanceEndpointPort}`,
+    });
+    new CfnOutput(this, 'LogGroupName', {
+      description: 'Log group of every task: streams django/, worker-<name>/, release/, scheduled-<name>/',
+      value: this.logGroup.logGroupName,
+    });
+    const region = Stack.of(this).region;
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The CloudWatch dashboard of the environment',
+      value: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`,
     });
   }
 }

@@ -4,6 +4,7 @@ export * from './options/background-work-options';
 export * from './options/cost-options';
 export * from './options/database-options';
 export * from './options/distribution-options';
+export * from './options/monitoring-options';
 export * from './options/network-options';
 export * from './options/parameter-names';
 export * from './options/registry-options';

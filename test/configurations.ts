@@ -116,6 +116,8 @@ export const FULLEST_CONFIGURATION: Configuration = {
     ],
     enableCache: true,
     cacheMaxDataStorageGiB: 10,
+    alarmEmails: ['ops@example.com', 'oncall@example.com'],
+    latencyAlarmThreshold: Duration.millis(1500),
   }),
 };
 

@@ -17,6 +17,8 @@ describe('logical ids of stateful resources', () => {
       vpc: idsOf('AWS::EC2::VPC'),
       distribution: idsOf('AWS::CloudFront::Distribution'),
       loadBalancer: idsOf('AWS::ElasticLoadBalancingV2::LoadBalancer'),
+      // Subscriptions (confirmed by their recipients) belong to the topic.
+      alarmTopic: idsOf('AWS::SNS::Topic'),
     }).toEqual({
       database: ['EnvDatabaseInstanceD9EED000'],
       databaseSubnetGroup: ['EnvDatabaseSubnetGroup9CA4D2E2'],
@@ -26,6 +28,7 @@ describe('logical ids of stateful resources', () => {
       vpc: ['EnvNetworkF02E3918'],
       distribution: ['EnvStaticFilesDistributionF099B5C7'],
       loadBalancer: ['EnvLoadBalancerC26E33AC'],
+      alarmTopic: ['EnvMonitoringTopicF05128FB'],
     });
   });
 

@@ -176,6 +176,16 @@ describe('fails at construction when', () => {
     ['cacheMaxDataStorageGiB is above 5000', { enableCache: true, cacheMaxDataStorageGiB: 5001 }, literal('`cacheMaxDataStorageGiB` (5001) must be an integer from 1 to 5000')],
     ['cacheMaxDataStorageGiB is set without the cache', { cacheMaxDataStorageGiB: 2 },
       literal('`cacheMaxDataStorageGiB` (2) is set but `enableCache` is not true: set enableCache or remove cacheMaxDataStorageGiB')],
+    // operations
+    ['an alarm email has no domain', { alarmEmails: ['ops@example.com', 'oncall@'] }, literal('`alarmEmails[1]` ("oncall@") is not an email address such as \'ops@example.com\'')],
+    ['an alarm email is a list in one string', { alarmEmails: ['ops@example.com, oncall@example.com'] },
+      literal('`alarmEmails[0]` ("ops@example.com, oncall@example.com") is not an email address')],
+    ['an alarm email repeats another', { alarmEmails: ['ops@example.com', 'Ops@Example.com'] },
+      literal('`alarmEmails[1]` ("Ops@Example.com") repeats `alarmEmails[0]`: each address may appear once')],
+    ['the latency threshold is below 0.1 s', { latencyAlarmThreshold: Duration.millis(50) },
+      literal('`latencyAlarmThreshold` (50 millis) must be from 0.1 s to 60 s')],
+    ['the latency threshold is above 60 s', { latencyAlarmThreshold: Duration.minutes(2) },
+      literal('`latencyAlarmThreshold` (2 minutes) must be from 0.1 s to 60 s: it is compared with the p99 response time')],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -220,6 +230,15 @@ describe('validation as a whole', () => {
       enableCache: true,
       cacheMaxDataStorageGiB: Lazy.number({ produce: () => 2 }),
     })).not.toThrow();
+  });
+
+  test('skips alarm settings that are unresolved tokens, and accepts the bounds of the latency threshold', () => {
+    expect(() => build({
+      alarmEmails: [Lazy.string({ produce: () => 'ops@example.com' })],
+      latencyAlarmThreshold: Duration.seconds(Lazy.number({ produce: () => 1 })),
+    })).not.toThrow();
+    expect(() => build({ latencyAlarmThreshold: Duration.millis(100) })).not.toThrow();
+    expect(() => build({ latencyAlarmThreshold: Duration.seconds(60) })).not.toThrow();
   });
 
   test('accepts a us-east-1 certificate for both the load balancer and CloudFront in a us-east-1 stack', () => {

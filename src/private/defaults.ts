@@ -41,6 +41,8 @@ export const DEFAULTS = {
   cpuArchitecture: ecs.CpuArchitecture.X86_64,
   spot: false,
   containerInsights: true,
+  enableDeploymentAlarms: true,
+  latencyAlarmThreshold: Duration.seconds(2),
   cacheMaxDataStorageGiB: 1,
   parameterNames: {
     databaseName: 'postgres_db',

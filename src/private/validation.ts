@@ -24,6 +24,10 @@ const TASK_NAME = /^[a-z0-9-]{1,20}$/;
 const MIN_STOP_TIMEOUT_SECONDS = 2;
 const MAX_STOP_TIMEOUT_SECONDS = 120;
 const MAX_CACHE_STORAGE_GIB = 5000;
+// Deliberately loose: SNS checks the address; this catches typos such as a missing '@' or domain.
+const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+const MIN_LATENCY_THRESHOLD_SECONDS = 0.1;
+const MAX_LATENCY_THRESHOLD_SECONDS = 60;
 
 /** The secrets every container gets, by environment variable, as `parameterNames` keys. */
 export const DEFAULT_SECRET_PARAMETERS = {
@@ -59,6 +63,7 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
   checkDatabase(props, add);
   checkRelease(props, add);
   checkBackgroundWork(props, add);
+  checkMonitoring(props, add);
   const lifecyclePolicy = checkRegistry(props, add);
 
   if (problems.length > 0) {
@@ -425,6 +430,29 @@ function checkBackgroundWork(props: DjangoFargateEnvironmentProps, add: (p: stri
   }
   if (known(storage) && (!Number.isInteger(storage) || storage! < 1 || storage! > MAX_CACHE_STORAGE_GIB)) {
     add(`\`cacheMaxDataStorageGiB\` (${storage}) must be an integer from 1 to ${MAX_CACHE_STORAGE_GIB}`);
+  }
+}
+
+function checkMonitoring(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const seen = new Map<string, number>();
+  (props.alarmEmails ?? []).forEach((email, i) => {
+    if (!known(email)) return;
+    if (!EMAIL.test(email)) {
+      add(`\`alarmEmails[${i}]\` (${show(email)}) is not an email address such as 'ops@example.com'`);
+    }
+    const key = email.toLowerCase();
+    if (seen.has(key)) {
+      add(`\`alarmEmails[${i}]\` (${show(email)}) repeats \`alarmEmails[${seen.get(key)}]\`: each address may appear once`);
+    }
+    seen.set(key, i);
+  });
+
+  const threshold: Duration | undefined = props.latencyAlarmThreshold;
+  if (threshold && !threshold.isUnresolved()) {
+    const seconds = threshold.toMilliseconds({ integral: false }) / 1000;
+    if (!(seconds >= MIN_LATENCY_THRESHOLD_SECONDS && seconds <= MAX_LATENCY_THRESHOLD_SECONDS)) {
+      add(`\`latencyAlarmThreshold\` (${threshold.toHumanString()}) must be from ${MIN_LATENCY_THRESHOLD_SECONDS} s to ${MAX_LATENCY_THRESHOLD_SECONDS} s: it is compared with the p99 response time, and the load balancer gives up after 60 s`);
+    }
   }
 }
 

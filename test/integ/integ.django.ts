@@ -53,6 +53,13 @@ function deployTest(name: string, props: Partial<DjangoFargateEnvironmentProps>)
   // Origin protection: the load balancer refuses requests without CloudFront's header.
   integ.assertions.httpApiCall(`http://${django.loadBalancer.loadBalancerDnsName}/`)
     .expect(ExpectedResult.objectLike({ status: 403 }));
+  // The 5xx-rate alarm, one of the web service's deployment alarms, settles
+  // in OK once CloudWatch evaluated it: the deployed version does not trip it
+  // (a deployment it tripped would have been rolled back and failed the stack).
+  const errorRateAlarm = django.alarms[0];
+  integ.assertions.awsApiCall('CloudWatch', 'describeAlarms', { AlarmNames: [errorRateAlarm.alarmName] })
+    .expect(ExpectedResult.objectLike({ MetricAlarms: [{ StateValue: 'OK' }] }))
+    .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.minutes(1) });
   // The release step (migrate, collectstatic) succeeded before the service rolled out.
   integ.assertions.awsApiCall('CloudFormation', 'describeStackResource', {
     StackName: stack.stackName,
