@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Lazy, Stack, aws_certificatemanager as acm, aws_ec2 as ec2, aws_scheduler as scheduler } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Lazy, Stack, Token, aws_certificatemanager as acm, aws_ec2 as ec2, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import { FIXED_ENV, MINIMAL_PROPS, REGISTRY_IMAGE, newStack } from './util';
 import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
 
@@ -188,6 +188,48 @@ describe('fails at construction when', () => {
       literal('`latencyAlarmThreshold` (2 minutes) must be from 0.1 s to 60 s: it is compared with the p99 response time')],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+});
+
+describe('tokens', () => {
+  const param = (stack: Stack, id: string, type = 'String') => new CfnParameter(stack, id, { type });
+  const synthTime = (prop: string) => literal(`\`${prop}\` is an unresolved token (e.g. a CfnParameter or an SSM value): it must be known at synth time`);
+
+  test.each<[string, PropsFor, RegExp]>([
+    ['project is a CfnParameter', (stack) => ({ project: param(stack, 'P').valueAsString }), synthTime('project')],
+    ['environment is a CfnParameter', (stack) => ({ environment: param(stack, 'P').valueAsString }), synthTime('environment')],
+    ['natGateways is a CfnParameter', (stack) => ({ natGateways: param(stack, 'P', 'Number').valueAsNumber }), synthTime('natGateways')],
+    ['a containerSecrets value is a token', (stack) => ({ containerSecrets: { API_KEY: param(stack, 'P').valueAsString } }), synthTime('containerSecrets.API_KEY')],
+    ['a parameterNames suffix is a token', (stack) => ({ parameterNames: { databasePassword: param(stack, 'P').valueAsString } }),
+      synthTime('parameterNames.databasePassword')],
+    ['releaseTimeout is a token', (stack) => ({ releaseTimeout: Duration.minutes(param(stack, 'P', 'Number').valueAsNumber) }), synthTime('releaseTimeout')],
+    ['domainNames is a list token', (stack) => ({
+      cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1),
+      domainNames: param(stack, 'P', 'CommaDelimitedList').valueAsList,
+    }), synthTime('domainNames')],
+  ])('%s: rejected, naming the prop', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test('a CloudFront certificate whose ARN is a token may be in us-east-1: accepted in a eu-west-1 stack', () => {
+    expect(() => build((stack) => ({
+      cloudFrontCertificate: acm.Certificate.fromCertificateArn(stack, 'C', Token.asString(param(stack, 'CertArn').valueAsString)),
+      domainNames: ['www.example.com'],
+    }))).not.toThrow();
+  });
+
+  test('a CloudFront certificate created in a eu-west-1 stack is still rejected', () => {
+    expect(() => build((stack) => ({
+      cloudFrontCertificate: new acm.Certificate(stack, 'C', { domainName: 'www.example.com' }),
+      domainNames: ['www.example.com'],
+    }))).toThrow(literal('`cloudFrontCertificate` is in eu-west-1'));
+  });
+
+  test('a single domain name may be a token inside a literal list', () => {
+    expect(() => build((stack) => ({
+      cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1),
+      domainNames: [param(stack, 'P').valueAsString],
+    }))).not.toThrow();
   });
 });
 

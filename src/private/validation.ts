@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, aws_certificatemanager as acm } from 'aws-cdk-lib';
+import { Duration, Resource, Stack, Token, aws_certificatemanager as acm } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Block } from './cidr';
 import { BROKER_URL_VARIABLE, CACHE_URL_VARIABLE, DEFAULTS, MEDIA_BUCKET_VARIABLE } from './defaults';
@@ -45,6 +45,11 @@ function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The message for a prop that is a token although it must be known at synthesis; `why` says what it decides. */
+function mustBeKnown(prop: string, why: string): string {
+  return `\`${prop}\` is an unresolved token (e.g. a CfnParameter or an SSM value): it must be known at synth time, because ${why}; pass a literal value`;
+}
+
 /**
  * Checks every prop of a `DjangoFargateEnvironment` before anything is created.
  *
@@ -78,6 +83,10 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
 function checkNames(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
   for (const prop of ['project', 'environment'] as const) {
     const value = props[prop];
+    if (Token.isUnresolved(value)) {
+      add(mustBeKnown(prop, 'it forms the ECR repository name (lower-cased), the cache name and the SSM parameter names'));
+      continue;
+    }
     if (!known(value)) continue;
     if (!NAME.test(value)) {
       add(`\`${prop}\` (${show(value)}) must be 1-32 letters, digits or hyphens, starting and ending with a letter or digit: it forms SSM parameter names and the ECR repository name, e.g. 'team-task'`);
@@ -88,7 +97,9 @@ function checkNames(props: DjangoFargateEnvironmentProps, add: (p: string) => vo
   }
 
   for (const [key, suffix] of Object.entries(props.parameterNames ?? {})) {
-    if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
+    if (Token.isUnresolved(suffix)) {
+      add(mustBeKnown(`parameterNames.${key}`, 'it forms the name of an SSM parameter the construct reads and grants access to'));
+    } else if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
       add(`\`parameterNames.${key}\` (${show(suffix)}) must be 1-128 letters, digits, '_', '.' or '-': it is the suffix of an SSM parameter name`);
     }
   }
@@ -97,7 +108,9 @@ function checkNames(props: DjangoFargateEnvironmentProps, add: (p: string) => vo
     if (!ENV_VAR.test(name)) {
       add(`\`containerSecrets\` key ${show(name)} is not a valid environment variable name: use letters, digits and '_', not starting with a digit`);
     }
-    if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
+    if (Token.isUnresolved(suffix)) {
+      add(mustBeKnown(`containerSecrets.${name}`, 'it forms the name of an SSM parameter the construct grants the tasks access to'));
+    } else if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
       add(`\`containerSecrets.${name}\` (${show(suffix)}) must be an SSM parameter suffix of 1-128 letters, digits, '_', '.' or '-'`);
     }
   }
@@ -163,16 +176,24 @@ function checkNetwork(props: DjangoFargateEnvironmentProps, add: (p: string) => 
   checkList('privateSubnetCidrs', props.privateSubnetCidrs ?? DEFAULTS.privateSubnetCidrs, 'the database subnet group spans two Availability Zones');
 
   const nat = props.natGateways;
-  if (known(nat) && (!Number.isInteger(nat) || nat! < 1 || nat! > publicCidrs.length)) {
+  if (Token.isUnresolved(nat)) {
+    add(mustBeKnown('natGateways', 'it decides how many NAT devices the construct creates and which subnets route through each'));
+  } else if (known(nat) && (!Number.isInteger(nat) || nat! < 1 || nat! > publicCidrs.length)) {
     const kind = props.natProvider ? 'NAT devices of `natProvider`' : 'NAT gateways';
     add(`\`natGateways\` (${nat}) must be an integer from 1 to the number of public subnets (${publicCidrs.length}): it counts the ${kind}, one per public subnet at most, and the service needs egress to pull its image and read its parameters`);
   }
 }
 
-/** The region of a certificate, from its ARN or the stack that holds it; undefined when unknown. */
+/**
+ * The region of a certificate, from its ARN or the stack that creates it;
+ * undefined when unknown. An imported certificate whose ARN is a token (e.g.
+ * from an SSM parameter) may be in any region: its `env` is merely the
+ * importing stack's.
+ */
 function certificateRegion(cert: acm.ICertificate): string | undefined {
   const arn = cert.certificateArn;
   if (!Token.isUnresolved(arn)) return ACM_ARN.exec(arn)?.[1];
+  if (!Resource.isOwnedResource(cert)) return undefined;
   const region = cert.env.region;
   return Token.isUnresolved(region) ? undefined : region;
 }
@@ -195,6 +216,10 @@ function checkCertificates(scope: Construct, props: DjangoFargateEnvironmentProp
   const cfRegion = cfCert && certificateRegion(cfCert);
   if (cfRegion && cfRegion !== CLOUDFRONT_CERTIFICATE_REGION) {
     add(`\`cloudFrontCertificate\` is in ${cfRegion}: CloudFront only uses certificates from us-east-1; request or import one there`);
+  }
+  if (Token.isUnresolved(props.domainNames)) {
+    add(mustBeKnown('domainNames', 'each name is checked and the first forms the site\'s URL; a single name may be a token inside a literal list, e.g. [name]'));
+    return;
   }
   const domainNames = props.domainNames;
   if (cfCert && !(domainNames && domainNames.length)) {
@@ -313,7 +338,9 @@ function checkRelease(props: DjangoFargateEnvironmentProps, add: (p: string) => 
     });
   }
   const timeout = props.releaseTimeout;
-  if (timeout && !timeout.isUnresolved()) {
+  if (timeout && timeout.isUnresolved()) {
+    add(mustBeKnown('releaseTimeout', 'it sets the release state machine\'s timeout and its number of polls'));
+  } else if (timeout) {
     const minutes = timeout.toSeconds() / 60;
     if (minutes < 1 || minutes > 110) {
       add(`\`releaseTimeout\` (${timeout.toHumanString()}) must be from 1 to 110 minutes: the deployment waits at most two hours for a custom resource`);
