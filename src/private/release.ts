@@ -15,6 +15,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { suppressNag } from './nag';
+import { RELEASE_TIMEOUT_MARGIN_MINUTES } from './validation';
 
 /** Props of the `Release` construct; all already validated. */
 export interface ReleaseProps {
@@ -138,7 +139,7 @@ export class Release extends Construct {
       queryInterval: Duration.seconds(15),
       // A margin beyond the release's own timeout, so the handler stops a
       // late task and reports it rather than the framework giving up.
-      totalTimeout: props.timeout.plus(Duration.minutes(5)),
+      totalTimeout: props.timeout.plus(Duration.minutes(RELEASE_TIMEOUT_MARGIN_MINUTES)),
       frameworkOnEventRole: onEventRole,
       frameworkCompleteAndTimeoutRole: completeRole,
       logGroup: handlerLogs,

@@ -1,5 +1,5 @@
 import { Duration, Resource, Stack, Token, aws_certificatemanager as acm } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Block } from './cidr';
 import { BROKER_URL_VARIABLE, CACHE_URL_VARIABLE, DEFAULTS, MEDIA_BUCKET_VARIABLE } from './defaults';
 import { FARGATE_CPU_VALUES, describeMemoryChoices, fargateMemoryFor } from './fargate-sizes';
@@ -26,6 +26,18 @@ const MAX_STOP_TIMEOUT_SECONDS = 120;
 const MAX_CACHE_STORAGE_GIB = 5000;
 // Deliberately loose: SNS checks the address; this catches typos such as a missing '@' or domain.
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+// AWS limits nothing else checks before deployment.
+const MAX_LIFECYCLE_POLICY_CHARS = 30720;
+const MAX_DOMAIN_NAME_CHARS = 253;
+const MAX_DOMAIN_LABEL_CHARS = 63;
+const MAX_ALIASES = 100;
+const MAX_HEALTH_CHECK_PATH_CHARS = 1024;
+const MAX_RUN_TASK_OVERRIDES_CHARS = 8192;
+const MAX_STORAGE_GIB = 65536;
+// The provider framework answers CloudFormation within the release's timeout
+// plus this margin, and CloudFormation waits at most one hour for a custom resource.
+export const RELEASE_TIMEOUT_MARGIN_MINUTES = 5;
+const MAX_RELEASE_TIMEOUT_MINUTES = 60 - RELEASE_TIMEOUT_MARGIN_MINUTES;
 const MIN_LATENCY_THRESHOLD_SECONDS = 0.1;
 const MAX_LATENCY_THRESHOLD_SECONDS = 60;
 
@@ -70,6 +82,8 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
   checkBackgroundWork(props, add);
   checkMonitoring(props, add);
   const lifecyclePolicy = checkRegistry(props, add);
+  checkLimits(props, add);
+  checkUniqueInApp(scope, props, add);
 
   if (problems.length > 0) {
     throw new Error(
@@ -77,6 +91,7 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
       problems.map((p) => `  - ${p}`).join('\n'),
     );
   }
+  registerInApp(scope, props);
   return { lifecyclePolicy: lifecyclePolicy! };
 }
 
@@ -90,6 +105,8 @@ function checkNames(props: DjangoFargateEnvironmentProps, add: (p: string) => vo
     if (!known(value)) continue;
     if (!NAME.test(value)) {
       add(`\`${prop}\` (${show(value)}) must be 1-32 letters, digits or hyphens, starting and ending with a letter or digit: it forms SSM parameter names and the ECR repository name, e.g. 'team-task'`);
+    } else if (value.includes('--')) {
+      add(`\`${prop}\` (${show(value)}) must not contain consecutive hyphens: it forms the ECR repository name, where separators may not follow each other, e.g. 'team-task'`);
     }
   }
   if (known(props.project) && /^(aws|ssm)/i.test(props.project)) {
@@ -135,6 +152,12 @@ function checkNetwork(props: DjangoFargateEnvironmentProps, add: (p: string) => 
     const priv = props.vpc.privateSubnets.length;
     if (pub < 2) add(`\`vpc\` has ${pub} public subnet(s): the load balancer needs at least 2, in two Availability Zones`);
     if (priv < 2) add(`\`vpc\` has ${priv} private subnet(s) with egress: the service and the database need at least 2, in two Availability Zones`);
+    // Subnets in one zone do not count twice. (Zones that are tokens count as distinct.)
+    const zones = (subnets: readonly { availabilityZone: string }[]) => [...new Set(subnets.map((s) => s.availabilityZone))];
+    const pubZones = zones(props.vpc.publicSubnets);
+    const privZones = zones(props.vpc.privateSubnets);
+    if (pub >= 2 && pubZones.length < 2) add(`\`vpc\` has ${pub} public subnets, all in ${show(pubZones[0])}: the load balancer needs public subnets in at least two Availability Zones`);
+    if (priv >= 2 && privZones.length < 2) add(`\`vpc\` has ${priv} private subnets with egress, all in ${show(privZones[0])}: the database subnet group needs private subnets in at least two Availability Zones`);
     return;
   }
 
@@ -342,8 +365,8 @@ function checkRelease(props: DjangoFargateEnvironmentProps, add: (p: string) => 
     add(mustBeKnown('releaseTimeout', 'it sets the release state machine\'s timeout and its number of polls'));
   } else if (timeout) {
     const minutes = timeout.toSeconds() / 60;
-    if (minutes < 1 || minutes > 110) {
-      add(`\`releaseTimeout\` (${timeout.toHumanString()}) must be from 1 to 110 minutes: the deployment waits at most two hours for a custom resource`);
+    if (minutes < 1 || minutes > MAX_RELEASE_TIMEOUT_MINUTES) {
+      add(`\`releaseTimeout\` (${timeout.toHumanString()}) must be from 1 to ${MAX_RELEASE_TIMEOUT_MINUTES} minutes: CloudFormation waits at most one hour for a custom resource, and the release step needs ${RELEASE_TIMEOUT_MARGIN_MINUTES} of them to stop a late command and report it`);
     }
   }
 }
@@ -492,6 +515,10 @@ function checkRegistry(props: DjangoFargateEnvironmentProps, add: (p: string) =>
   if (props.lifecyclePolicyFile !== undefined) {
     const loaded = loadLifecyclePolicyFile(props.lifecyclePolicyFile);
     loaded.problems.forEach(add);
+    const stored = loaded.policy && JSON.stringify(loaded.policy).length;
+    if (stored && stored > MAX_LIFECYCLE_POLICY_CHARS) {
+      add(`\`lifecyclePolicyFile\` (${props.lifecyclePolicyFile}) holds a policy of ${stored} characters without whitespace: ECR accepts at most ${MAX_LIFECYCLE_POLICY_CHARS}; combine rules`);
+    }
     return loaded.policy;
   }
   if (known(max) && (!Number.isInteger(max) || max! < 1 || max! > 10000)) {
@@ -499,4 +526,71 @@ function checkRegistry(props: DjangoFargateEnvironmentProps, add: (p: string) =>
     return undefined;
   }
   return defaultLifecyclePolicy(max ?? DEFAULTS.maxImageCount);
+}
+
+/** AWS limits that only deployment would otherwise find. */
+function checkLimits(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const domainNames = props.domainNames;
+  if (domainNames && !Token.isUnresolved(domainNames)) {
+    if (domainNames.length > MAX_ALIASES) {
+      add(`\`domainNames\` has ${domainNames.length} names: a CloudFront distribution takes at most ${MAX_ALIASES} aliases`);
+    }
+    domainNames.forEach((name, i) => {
+      if (!known(name)) return;
+      if (name.length > MAX_DOMAIN_NAME_CHARS) {
+        add(`\`domainNames[${i}]\` (${show(name)}) has ${name.length} characters: a domain name has at most ${MAX_DOMAIN_NAME_CHARS}`);
+      }
+      const long = name.split('.').find((label) => label.length > MAX_DOMAIN_LABEL_CHARS);
+      if (long) {
+        add(`\`domainNames[${i}]\` (${show(name)}) has a label of ${long.length} characters: each dot-separated part of a domain name has at most ${MAX_DOMAIN_LABEL_CHARS}`);
+      }
+    });
+  }
+
+  const path = props.healthCheckPath;
+  if (known(path) && path!.length > MAX_HEALTH_CHECK_PATH_CHARS) {
+    add(`\`healthCheckPath\` has ${path!.length} characters: a target group's health-check path has at most ${MAX_HEALTH_CHECK_PATH_CHARS}`);
+  }
+
+  const maxStorage = props.databaseMaxAllocatedStorageGiB;
+  if (known(maxStorage) && maxStorage! > MAX_STORAGE_GIB) {
+    add(`\`databaseMaxAllocatedStorageGiB\` (${maxStorage}) must be at most ${MAX_STORAGE_GIB}: the largest gp2/gp3 volume RDS for PostgreSQL offers`);
+  }
+
+  (props.releaseCommands ?? []).forEach((command, i) => {
+    if (!Array.isArray(command)) return;
+    // What the release step passes to ecs:RunTask for this command.
+    const overrides = JSON.stringify({ containerOverrides: [{ name: DEFAULTS.containerName, command }] });
+    if (overrides.length > MAX_RUN_TASK_OVERRIDES_CHARS) {
+      add(`\`releaseCommands[${i}]\` makes ${overrides.length} characters of task overrides: ECS accepts at most ${MAX_RUN_TASK_OVERRIDES_CHARS}; move the arguments into a script in the image`);
+    }
+  });
+}
+
+/** The environments of one app by their ECR repository (per account and region), as construct paths. */
+const ENVIRONMENTS_IN_APP = new WeakMap<IConstruct, Map<string, string>>();
+
+function repositoryKey(scope: Construct, props: DjangoFargateEnvironmentProps): string | undefined {
+  if (!known(props.project) || !known(props.environment)) return undefined;
+  const stack = Stack.of(scope);
+  // An environment-agnostic stack may deploy anywhere: it counts as one place.
+  const where = (v: string) => Token.isUnresolved(v) ? '?' : v;
+  return `${where(stack.account)}/${where(stack.region)}/${props.project}-${props.environment}`.toLowerCase();
+}
+
+function checkUniqueInApp(scope: Construct, props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const key = repositoryKey(scope, props);
+  const other = key && ENVIRONMENTS_IN_APP.get(scope.node.root)?.get(key);
+  if (other) {
+    add(`\`project\` and \`environment\` (${show(props.project)}, ${show(props.environment)}) are those of the DjangoFargateEnvironment at ${other}, in the same account and region: both would create the ECR repository ${show(`${props.project}-${props.environment}`.toLowerCase())} and read the same SSM parameters; give one of them another \`environment\``);
+  }
+}
+
+function registerInApp(scope: Construct, props: DjangoFargateEnvironmentProps) {
+  const key = repositoryKey(scope, props);
+  if (!key) return;
+  const root = scope.node.root;
+  const seen = ENVIRONMENTS_IN_APP.get(root) ?? new Map<string, string>();
+  ENVIRONMENTS_IN_APP.set(root, seen);
+  seen.set(key, scope.node.path);
 }
