@@ -38,6 +38,20 @@ describe('release commands, default settings', () => {
     expect(svc.DependsOn).toContain(release.id);
   });
 
+  test('the release waits for every policy of the task and execution roles, so a new secret or key is readable when it runs', () => {
+    const service = serviceTaskDefinition(s).properties;
+    const policiesOf = (roleArn: any) => {
+      const roleId = referencedId(roleArn);
+      return Object.entries(s.template.findResources('AWS::IAM::Policy'))
+        .filter(([, p]) => p.Properties.Roles.map(referencedId).includes(roleId))
+        .map(([id]) => id);
+    };
+    const policies = [...policiesOf(service.TaskRoleArn), ...policiesOf(service.ExecutionRoleArn)];
+    expect(policies.length).toBeGreaterThanOrEqual(2);
+    const dependsOn = s.template.findResources('Custom::DjangoRelease')[release.id].DependsOn;
+    expect(dependsOn).toEqual(expect.arrayContaining(policies));
+  });
+
   test('the release task definition runs the service\'s container with its roles, logging under release/', () => {
     const service = serviceTaskDefinition(s).properties;
     const releaseTask = s.template.findResources('AWS::ECS::TaskDefinition')[releaseTaskId].Properties;

@@ -181,5 +181,10 @@ export class Release extends Construct {
     });
     // The tasks need the network's egress (image, parameters) to run.
     this.resource.node.addDependency(props.vpc.internetConnectivityEstablished);
+    // And their roles' policies, whole: a secret or key added in the same
+    // deployment must be readable before the first task starts. A dependency
+    // on a construct covers every resource under it at synthesis, so grants
+    // made after this point (the roles' DefaultPolicy) are included.
+    this.resource.node.addDependency(taskRole, executionRole);
   }
 }
