@@ -73,9 +73,17 @@ export class Release extends Construct {
     });
     handlerLogs.grantWrite(role);
     const inCluster = { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } };
+    // Every revision of the release family: each release registers a new
+    // revision, and a grant on the exact one would rewrite this policy seconds
+    // before the handler uses it (IAM is eventually consistent).
+    const releaseFamily = stack.formatArn({
+      service: 'ecs',
+      resource: 'task-definition',
+      resourceName: `${props.taskDefinition.family}:*`,
+    });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['ecs:RunTask'],
-      resources: [props.taskDefinition.taskDefinitionArn],
+      resources: [releaseFamily],
       conditions: inCluster,
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -97,8 +105,12 @@ export class Release extends Construct {
     }));
     suppressNag(role.node.findChild('DefaultPolicy'), {
       id: 'AwsSolutions-IAM5',
-      reason: 'Release tasks get new ids on every run and ecs:ListTasks has no resource-level permission; the ecs:cluster condition limits all of them to this cluster.',
-      appliesTo: ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:ecs:.*:task\\/.*\\/\\*$/' }],
+      reason: 'Release tasks get new ids on every run, each release registers a new revision of the release task family, and ecs:ListTasks has no resource-level permission; the ecs:cluster condition limits all of them to this cluster.',
+      appliesTo: [
+        'Resource::*',
+        { regex: '/^Resource::arn:<AWS::Partition>:ecs:.*:task\\/.*\\/\\*$/' },
+        { regex: '/^Resource::arn:<AWS::Partition>:ecs:.*:task-definition\\/.*:\\*$/' },
+      ],
     });
 
     const code = lambda.Code.fromAsset(handlerDirectory(), { exclude: ['*.ts'] });
