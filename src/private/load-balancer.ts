@@ -23,8 +23,14 @@ export interface LoadBalancerProps {
   readonly accessLogsBucket: s3.IBucket;
 }
 
-/** Name of the header CloudFront adds to prove a request came through it. */
-export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
+/**
+ * Name of the header CloudFront adds to prove a request came through it.
+ *
+ * Django sees it as `HTTP_X_ORIGIN_SECRET`, which matches the pattern of its
+ * default `SafeExceptionReporterFilter` (`API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE`):
+ * error reports and debug pages show it masked, never its value.
+ */
+export const ORIGIN_VERIFY_HEADER = 'X-Origin-Secret';
 
 /**
  * The internet-facing ALB, its IP target group and its listeners: HTTP on 80
