@@ -194,6 +194,7 @@ export class DjangoFargateEnvironment extends Construct {
       certificate: props.certificate,
       originProtection: props.originProtection ?? DEFAULTS.originProtection,
       accessLogsBucket: this.accessLogsBucket,
+      removalPolicy,
     });
     this.loadBalancer = lb.loadBalancer;
     this.targetGroup = lb.targetGroup;

@@ -41,6 +41,12 @@ describe('static files bucket and CloudFront, default settings', () => {
     expect(s.template.findResources('AWS::S3::Bucket')[bucketId].DeletionPolicy).toBe('Retain');
   });
 
+  test('old versions of static files (each collectstatic makes some) expire after 30 days, and nothing else does', () => {
+    expect(s.template.findResources('AWS::S3::Bucket')[bucketId].Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'ExpireOldVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }],
+    });
+  });
+
   test('the bucket policy refuses non-TLS access and lets only this distribution read', () => {
     const policies = Object.values(s.template.findResources('AWS::S3::BucketPolicy'))
       .filter((p) => referencedId(p.Properties.Bucket) === bucketId);

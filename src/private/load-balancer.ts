@@ -1,5 +1,6 @@
 import {
   Duration,
+  RemovalPolicy,
   Stack,
   Token,
   aws_certificatemanager as acm,
@@ -21,6 +22,8 @@ export interface LoadBalancerProps {
   /** Forward only requests carrying CloudFront's secret header; answer others 403. */
   readonly originProtection: boolean;
   readonly accessLogsBucket: s3.IBucket;
+  /** RETAIN turns deletion protection on; DESTROY (a disposable environment) leaves it off. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**
@@ -55,6 +58,8 @@ export class LoadBalancer extends Construct {
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, onePerAz: true },
       securityGroup: props.securityGroup,
       dropInvalidHeaderFields: true,
+      // Like the database: an environment that keeps its data is not deleted by accident.
+      deletionProtection: props.removalPolicy !== RemovalPolicy.DESTROY,
     });
     // The bucket policy for ALB access logs names the region's ELB log
     // delivery principal, so the region must be known at synthesis.

@@ -11,6 +11,9 @@ import { Construct } from 'constructs';
 import { suppressNag } from './nag';
 import { privateBucketProps } from './private-bucket';
 
+/** Days an overwritten or deleted static file's old version is kept (for rolling back). */
+export const STATIC_NONCURRENT_VERSION_DAYS = 30;
+
 /** Props of the `StaticFiles` construct. */
 export interface StaticFilesProps {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -37,11 +40,16 @@ export class StaticFiles extends Construct {
   constructor(scope: Construct, id: string, props: StaticFilesProps) {
     super(scope, id);
 
-    this.bucket = new s3.Bucket(this, 'Bucket', privateBucketProps({
-      accessLogsBucket: props.accessLogsBucket,
-      accessLogsPrefix: 'static-bucket/',
-      removalPolicy: props.removalPolicy,
-    }));
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...privateBucketProps({
+        accessLogsBucket: props.accessLogsBucket,
+        accessLogsPrefix: 'static-bucket/',
+        removalPolicy: props.removalPolicy,
+      }),
+      // Every collectstatic overwrites files: keep their old versions long
+      // enough to roll back, not forever.
+      lifecycleRules: [{ id: 'ExpireOldVersions', noncurrentVersionExpiration: Duration.days(STATIC_NONCURRENT_VERSION_DAYS) }],
+    });
 
     // Dynamic pages: nothing cached, everything the viewer sent forwarded.
     // CloudFront-Forwarded-Proto tells Django the viewer used HTTPS although
