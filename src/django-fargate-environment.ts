@@ -238,6 +238,7 @@ export class DjangoFargateEnvironment extends Construct {
       maxAllocatedStorageGiB: props.databaseMaxAllocatedStorageGiB ?? DEFAULTS.databaseMaxAllocatedStorageGiB,
       removalPolicy,
       parameterEncryptionKey: props.parameterEncryptionKey,
+      engineVersion: props.databaseEngineVersion ?? DEFAULTS.databaseEngineVersion,
     }).instance;
 
     const secretParameters: { [name: string]: string } = {};

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Duration, Lazy, Stack, Token, aws_certificatemanager as acm, aws_ec2 as ec2, aws_scheduler as scheduler } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Lazy, Stack, Token, aws_certificatemanager as acm, aws_ec2 as ec2, aws_rds as rds, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import { FIXED_ENV, MINIMAL_PROPS, REGISTRY_IMAGE, newStack } from './util';
 import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
 
@@ -242,6 +242,8 @@ describe('fails at construction on input AWS would reject at deployment, when', 
       literal('`healthCheckPath` has 1025 characters: a target group\'s health-check path has at most 1024')],
     ['a release command overflows ecs:RunTask overrides', { releaseCommands: [['python', 'manage.py', 'migrate'], ['echo', long(8200)]] },
       /`releaseCommands\[1\]` makes \d+ characters of task overrides: ECS accepts at most 8192/],
+    ['databaseEngineVersion is another major version', { databaseEngineVersion: rds.PostgresEngineVersion.VER_16_4 },
+      literal('`databaseEngineVersion` ("16.4") must be a PostgreSQL 17 version')],
     ['databaseMaxAllocatedStorageGiB is beyond the engine maximum', { databaseMaxAllocatedStorageGiB: 70000 },
       literal('`databaseMaxAllocatedStorageGiB` (70000) must be at most 65536')],
   ])('%s', (_name, props, message) => {

@@ -38,6 +38,7 @@ const MAX_STORAGE_GIB = 65536;
 // plus this margin, and CloudFormation waits at most one hour for a custom resource.
 export const RELEASE_TIMEOUT_MARGIN_MINUTES = 5;
 const MAX_RELEASE_TIMEOUT_MINUTES = 60 - RELEASE_TIMEOUT_MARGIN_MINUTES;
+const SUPPORTED_POSTGRES_MAJOR = '17';
 const MIN_LATENCY_THRESHOLD_SECONDS = 0.1;
 const MAX_LATENCY_THRESHOLD_SECONDS = 60;
 
@@ -317,6 +318,10 @@ function checkCpuTarget(prop: string, target: number | undefined, add: (p: strin
 }
 
 function checkDatabase(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const engine = props.databaseEngineVersion;
+  if (engine && known(engine.postgresMajorVersion) && engine.postgresMajorVersion !== SUPPORTED_POSTGRES_MAJOR) {
+    add(`\`databaseEngineVersion\` (${show(engine.postgresFullVersion)}) must be a PostgreSQL ${SUPPORTED_POSTGRES_MAJOR} version, e.g. rds.PostgresEngineVersion.VER_17_6: the parameter group is for PostgreSQL ${SUPPORTED_POSTGRES_MAJOR}, and another major version needs a planned upgrade`);
+  }
   const retention: Duration | undefined = props.databaseBackupRetention;
   if (retention && !retention.isUnresolved()) {
     const days = retention.toHours() / 24;
