@@ -96,6 +96,20 @@ describe('static files bucket and CloudFront, default settings', () => {
     expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe('http-only');
   });
 
+  test('the origin request policy\'s name has the region in it, so one stack name in two regions does not collide', () => {
+    const policyName = (region: string) => {
+      const t = synthesize({}, { env: { ...FIXED_ENV, region } }).template;
+      return onlyResource(t, 'AWS::CloudFront::OriginRequestPolicy').properties.OriginRequestPolicyConfig.Name;
+    };
+    const [west, central] = [policyName('eu-west-1'), policyName('eu-central-1')];
+    expect(west).toMatch(/^[A-Za-z0-9]+-Pages-eu-west-1$/);
+    expect(central).toMatch(/-Pages-eu-central-1$/);
+    expect(west.length).toBeLessThanOrEqual(128);
+    // An environment-agnostic stack names it at deployment.
+    const agnostic = onlyResource(s.template, 'AWS::CloudFront::OriginRequestPolicy').properties.OriginRequestPolicyConfig.Name;
+    expect(JSON.stringify(agnostic)).toContain('{"Ref":"AWS::Region"}');
+  });
+
   test('the load balancer gets every viewer header, cookie and query string, plus CloudFront-Forwarded-Proto', () => {
     const behavior = distributionConfig(s.template).DefaultCacheBehavior;
     const policy = onlyResource(s.template, 'AWS::CloudFront::OriginRequestPolicy');

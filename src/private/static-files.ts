@@ -1,6 +1,8 @@
 import {
   Duration,
+  Names,
   type RemovalPolicy,
+  Stack,
   aws_certificatemanager as acm,
   aws_cloudfront as cloudfront,
   aws_cloudfront_origins as origins,
@@ -55,6 +57,10 @@ export class StaticFiles extends Construct {
     // CloudFront-Forwarded-Proto tells Django the viewer used HTTPS although
     // CloudFront reaches the ALB over HTTP (SECURE_PROXY_SSL_HEADER).
     const forwardEverything = new cloudfront.OriginRequestPolicy(this, 'ForwardEverything', {
+      // Policy names are unique per account, and aws-cdk-lib's generated one
+      // has no region in it (aws/aws-cdk#34336): the same stack name in two
+      // regions of one account would collide.
+      originRequestPolicyName: `${Names.uniqueResourceName(this, { maxLength: 96 })}-Pages-${Stack.of(this).region}`,
       comment: 'Django pages: all viewer headers, cookies and query strings, plus the viewer protocol',
       headerBehavior: cloudfront.OriginRequestHeaderBehavior.all('CloudFront-Forwarded-Proto', 'CloudFront-Viewer-Address'),
       cookieBehavior: cloudfront.OriginRequestCookieBehavior.all(),
