@@ -3,6 +3,7 @@ import {
   Names,
   type RemovalPolicy,
   Stack,
+  Token,
   aws_certificatemanager as acm,
   aws_cloudfront as cloudfront,
   aws_cloudfront_origins as origins,
@@ -12,6 +13,12 @@ import {
 import { Construct } from 'constructs';
 import { suppressNag } from './nag';
 import { privateBucketProps } from './private-bucket';
+
+/**
+ * Regions whose buckets CloudFront does not deliver standard logs to: a
+ * distribution logging to a bucket there fails to deploy.
+ */
+export const NO_CLOUDFRONT_LOG_REGIONS = ['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'];
 
 /** Days an overwritten or deleted static file's old version is kept (for rolling back). */
 export const STATIC_NONCURRENT_VERSION_DAYS = 30;
@@ -68,6 +75,9 @@ export class StaticFiles extends Construct {
     });
 
     const useCertificate = Boolean(props.certificate && props.domainNames && props.domainNames.length > 0);
+    // The access-log bucket is in the stack's region.
+    const region = Stack.of(this).region;
+    const cloudFrontLogs = Token.isUnresolved(region) || !NO_CLOUDFRONT_LOG_REGIONS.includes(region);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Django site: /static/* from S3, everything else from the load balancer',
       priceClass: props.priceClass,
@@ -78,9 +88,9 @@ export class StaticFiles extends Construct {
       // own certificate both settings are ignored (and aws-cdk-lib warns).
       minimumProtocolVersion: useCertificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       sslSupportMethod: useCertificate ? cloudfront.SSLMethod.SNI : undefined,
-      enableLogging: true,
-      logBucket: props.accessLogsBucket,
-      logFilePrefix: 'cloudfront/',
+      enableLogging: cloudFrontLogs,
+      logBucket: cloudFrontLogs ? props.accessLogsBucket : undefined,
+      logFilePrefix: cloudFrontLogs ? 'cloudfront/' : undefined,
       defaultBehavior: {
         // The ALB's certificate does not cover its own DNS name, so CloudFront
         // reaches it over HTTP; viewers are redirected to HTTPS at the edge.
@@ -123,6 +133,12 @@ export class StaticFiles extends Construct {
         reason: 'CloudFront reaches the ALB over HTTP because no certificate covers the ALB DNS name; origin protection restricts the ALB to this distribution.',
       },
     );
+    if (!cloudFrontLogs) {
+      suppressNag(this.distribution, {
+        id: 'AwsSolutions-CFR3',
+        reason: `CloudFront does not deliver standard logs to buckets in ${region}, where the access-log bucket is; the load balancer's access logs record the requests that reach it.`,
+      });
+    }
     if (!useCertificate) {
       suppressNag(this.distribution, {
         id: 'AwsSolutions-CFR4',
