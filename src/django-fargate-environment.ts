@@ -100,7 +100,14 @@ export class DjangoFargateEnvironment extends Construct {
   public readonly cluster: ecs.Cluster;
   /** The Fargate task definition of the Django service. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The Django container of the task definition. */
+  /**
+   * The Django container of the service's task definition.
+   *
+   * Variables or secrets added here (`addEnvironment`, `addSecret`) reach the
+   * web service only: the release commands, the workers and the scheduled
+   * commands have task definitions of their own, built from the props. Put
+   * what they all need in `containerEnvironment` and `containerSecrets`.
+   */
   public readonly container: ecs.ContainerDefinition;
   /** The ECS Fargate service. */
   public readonly service: ecs.FargateService;
