@@ -242,6 +242,11 @@ describe('fails at construction on input AWS would reject at deployment, when', 
       literal('`healthCheckPath` has 1025 characters: a target group\'s health-check path has at most 1024')],
     ['a release command overflows ecs:RunTask overrides', { releaseCommands: [['python', 'manage.py', 'migrate'], ['echo', long(8200)]] },
       /`releaseCommands\[1\]` makes \d+ characters of task overrides: ECS accepts at most 8192/],
+    ['containerEnvironment makes the task definition larger than 64 KiB', { containerEnvironment: Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`V${i}`, 'x'.repeat(1000)])) },
+      /`containerEnvironment` and `containerSecrets` make a task definition of about \d+ bytes: ECS accepts at most 65536/],
+    ['a worker\'s environment makes its task definition larger than 64 KiB', {
+      containerEnvironment: { BIG: 'x'.repeat(40000) }, workers: [{ ...CELERY, environment: { MORE: 'y'.repeat(20000) } }],
+    }, /`workers\[0\].environment` with `containerEnvironment` makes a task definition of about \d+ bytes/],
     ['databaseEngineVersion is another major version', { databaseEngineVersion: rds.PostgresEngineVersion.VER_16_4 },
       literal('`databaseEngineVersion` ("16.4") must be a PostgreSQL 17 version')],
     ['databaseMaxAllocatedStorageGiB is beyond the engine maximum', { databaseMaxAllocatedStorageGiB: 70000 },
@@ -265,6 +270,7 @@ describe('fails at construction on input AWS would reject at deployment, when', 
 
   test('accepts the limits themselves', () => {
     expect(() => build({ releaseTimeout: Duration.minutes(55), healthCheckPath: `/${long(1023)}`, databaseMaxAllocatedStorageGiB: 65536 })).not.toThrow();
+    expect(() => build({ containerEnvironment: { BIG: 'x'.repeat(50000) } })).not.toThrow();
   });
 });
 

@@ -34,6 +34,12 @@ const MAX_ALIASES = 100;
 const MAX_HEALTH_CHECK_PATH_CHARS = 1024;
 const MAX_RUN_TASK_OVERRIDES_CHARS = 8192;
 const MAX_STORAGE_GIB = 65536;
+const MAX_TASK_DEFINITION_BYTES = 65536;
+// What a task definition holds besides the variables: the container's other
+// settings, the default variables and secrets, log configuration (generous).
+const TASK_DEFINITION_OVERHEAD_BYTES = 6144;
+// A secret as registered: its name and the parameter's ARN.
+const SECRET_BYTES = 200;
 // The provider framework answers CloudFormation within the release's timeout
 // plus this margin, and CloudFormation waits at most one hour for a custom resource.
 export const RELEASE_TIMEOUT_MARGIN_MINUTES = 5;
@@ -560,6 +566,22 @@ function checkLimits(props: DjangoFargateEnvironmentProps, add: (p: string) => v
   const maxStorage = props.databaseMaxAllocatedStorageGiB;
   if (known(maxStorage) && maxStorage! > MAX_STORAGE_GIB) {
     add(`\`databaseMaxAllocatedStorageGiB\` (${maxStorage}) must be at most ${MAX_STORAGE_GIB}: the largest gp2/gp3 volume RDS for PostgreSQL offers`);
+  }
+
+  // ECS refuses a task definition over 64 KiB; the variables are most of it.
+  const variableBytes = (variables: { [name: string]: string } | undefined) =>
+    Buffer.byteLength(JSON.stringify(Object.entries(variables ?? {}).map(([name, value]) => ({ name, value }))));
+  const secretBytes = Object.keys(props.containerSecrets ?? {}).length * SECRET_BYTES;
+  const base = variableBytes(props.containerEnvironment) + secretBytes + TASK_DEFINITION_OVERHEAD_BYTES;
+  if (base > MAX_TASK_DEFINITION_BYTES) {
+    add(`\`containerEnvironment\` and \`containerSecrets\` make a task definition of about ${base} bytes: ECS accepts at most ${MAX_TASK_DEFINITION_BYTES}; move large values into SSM parameters read by the application, or into the image`);
+  } else {
+    (props.workers ?? []).forEach((w, i) => {
+      const total = base + variableBytes(w.environment);
+      if (total > MAX_TASK_DEFINITION_BYTES) {
+        add(`\`workers[${i}].environment\` with \`containerEnvironment\` makes a task definition of about ${total} bytes: ECS accepts at most ${MAX_TASK_DEFINITION_BYTES}; move large values into SSM parameters or into the image`);
+      }
+    });
   }
 
   (props.releaseCommands ?? []).forEach((command, i) => {
