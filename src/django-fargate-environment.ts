@@ -20,7 +20,14 @@ import type { DjangoFargateEnvironmentProps } from './django-fargate-environment
 import { AccessLogs } from './private/access-logs';
 import { Cache, serverlessCacheName } from './private/cache';
 import { Database } from './private/database';
-import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT, DEFAULT_RELEASE_COMMANDS, MEDIA_BUCKET_VARIABLE } from './private/defaults';
+import {
+  CSRF_TRUSTED_ORIGINS_VARIABLE,
+  DEFAULTS,
+  DEFAULT_CONTAINER_ENVIRONMENT,
+  DEFAULT_RELEASE_COMMANDS,
+  MEDIA_BUCKET_VARIABLE,
+  csrfTrustedOrigins,
+} from './private/defaults';
 import { LoadBalancer } from './private/load-balancer';
 import { Media } from './private/media';
 import { Network } from './private/network';
@@ -243,6 +250,10 @@ export class DjangoFargateEnvironment extends Construct {
       logRetention: props.logRetention ?? DEFAULTS.logRetention,
       environment: {
         ...DEFAULT_CONTAINER_ENVIRONMENT,
+        // Django 4+ checks a form post's Origin against this list; behind
+        // CloudFront the site's names are the origins. A default like the
+        // others: containerEnvironment may replace it.
+        ...(props.domainNames?.length ? { [CSRF_TRUSTED_ORIGINS_VARIABLE]: csrfTrustedOrigins(props.domainNames) } : {}),
         DATABASE_HOST: this.database.dbInstanceEndpointAddress,
         DATABASE_PORT: this.database.dbInstanceEndpointPort,
         AWS_STORAGE_BUCKET_NAME: this.staticBucket.bucketName,

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Duration, Lazy, Stack, aws_certificatemanager as acm, aws_ec2 as ec2, aws_scheduler as scheduler } from 'aws-cdk-lib';
-import { FIXED_ENV, MINIMAL_PROPS, REGISTRY_IMAGE, newStack } from './util';
+import { FIXED_ENV, MINIMAL_PROPS, REGISTRY_IMAGE, newStack, withMinimalProps } from './util';
 import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
@@ -18,7 +18,7 @@ type PropsFor = Partial<DjangoFargateEnvironmentProps> | ((stack: Stack) => Part
 function build(props: PropsFor) {
   const stack = newStack({ env: FIXED_ENV });
   const extra = typeof props === 'function' ? props(stack) : props;
-  return new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...extra });
+  return new DjangoFargateEnvironment(stack, 'Env', withMinimalProps(extra));
 }
 
 /** Escapes a literal for use in a RegExp. */

@@ -71,9 +71,11 @@ export interface ServiceOptions {
    * Extra environment variables for the container, merged over the defaults.
    *
    * The defaults are `DEBUG=False`, `DJANGO_ALLOWED_HOSTS=*`,
-   * `DEVELOPMENT_MODE=False`, `DATABASE_HOST`, `DATABASE_PORT` and
-   * `AWS_STORAGE_BUCKET_NAME`; an entry here with the same name wins. A name
-   * may not also be a secret.
+   * `DEVELOPMENT_MODE=False`, `DATABASE_HOST`, `DATABASE_PORT`,
+   * `AWS_STORAGE_BUCKET_NAME` and, with `domainNames`,
+   * `DJANGO_CSRF_TRUSTED_ORIGINS` (`https://<name>` for each name,
+   * comma-separated); an entry here with the same name wins. A name may not
+   * also be a secret.
    *
    * @default - the defaults only
    */

@@ -63,6 +63,13 @@ export const DEFAULT_CONTAINER_ENVIRONMENT: { readonly [name: string]: string } 
 /** Variables the construct sets from what it creates: the media bucket always, the cache URLs with `enableCache`. */
 export const MEDIA_BUCKET_VARIABLE = 'AWS_MEDIA_BUCKET_NAME';
 export const CACHE_URL_VARIABLE = 'REDIS_URL';
+/** With `domainNames`: `https://<name>` for each name, comma-separated (Django 4+ checks the Origin header against it). */
+export const CSRF_TRUSTED_ORIGINS_VARIABLE = 'DJANGO_CSRF_TRUSTED_ORIGINS';
+
+/** The value of `DJANGO_CSRF_TRUSTED_ORIGINS` for these domain names. */
+export function csrfTrustedOrigins(domainNames: readonly string[]): string {
+  return domainNames.map((name) => `https://${name}`).join(',');
+}
 export const BROKER_URL_VARIABLE = 'CELERY_BROKER_URL';
 /** Celery reads the broker URL itself; redis-py then verifies the cache's certificate. */
 export const BROKER_URL_QUERY = '?ssl_cert_reqs=required';
