@@ -18,7 +18,13 @@ export interface ServiceOptions {
    * push each release under a new tag (a version or commit id) and deploy
    * with that tag.
    *
-   * @default 'latest'
+   * Without `image` and without `imageTag` the environment is in its first
+   * phase: the deployment creates it with the web service and the workers at
+   * zero tasks, the release commands off and the schedules disabled, because
+   * the repository it creates is still empty. The stack's outputs give the
+   * commands to push an image; set `imageTag` to its tag and deploy again.
+   *
+   * @default - none: the first phase, no task runs until an image is pushed and its tag set here
    */
   readonly imageTag?: string;
 

@@ -10,7 +10,6 @@ export const DEFAULTS = {
   priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
   originProtection: true,
   removalPolicy: RemovalPolicy.RETAIN,
-  imageTag: 'latest',
   containerName: 'django-app',
   containerPort: 8000,
   cpu: 256,
@@ -46,6 +45,14 @@ export const DEFAULTS = {
     djangoSecretKey: 'django_secret_key',
   },
 } as const;
+
+/**
+ * The tag the task definitions name in the first phase (no `image`, no
+ * `imageTag`). Never pulled: no task runs until `imageTag` is set.
+ */
+export const FIRST_DEPLOY_PLACEHOLDER_TAG = 'latest';
+/** The tag the first-phase outputs tell the user to push and deploy. */
+export const FIRST_DEPLOY_SUGGESTED_TAG = 'v1';
 
 /** Django's release commands: schema migrations, then static files to the bucket. */
 export const DEFAULT_RELEASE_COMMANDS: readonly (readonly string[])[] = [
