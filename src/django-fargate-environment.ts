@@ -187,6 +187,7 @@ export class DjangoFargateEnvironment extends Construct {
       certificate: props.certificate,
       cloudFrontCertificate: certificateForCloudFront,
       inUsEast1: Stack.of(this).region === CLOUDFRONT_CERTIFICATE_REGION,
+      removalPolicy,
     }) : undefined;
 
     const lb = new LoadBalancer(this, 'LoadBalancer', {

@@ -114,6 +114,13 @@ export const HOSTED_ZONE_US_EAST_1_CONFIGURATION: Configuration = {
   props: (stack) => ({ hostedZone: hostedZoneIn(stack), domainNames: ['www.example.com', 'example.com'] }),
 };
 
+/** Names in a hosted zone, in an eu-west-1 stack: CloudFront's certificate made in us-east-1 by the custom resource. */
+export const HOSTED_ZONE_EU_WEST_1_CONFIGURATION: Configuration = {
+  name: 'hosted-zone-eu-west-1',
+  stackProps: { env: FIXED_ENV },
+  props: (stack) => ({ hostedZone: hostedZoneIn(stack), domainNames: ['www.example.com', 'example.com'] }),
+};
+
 export const CONFIGURATIONS: readonly Configuration[] = [
   DEFAULT_CONFIGURATION,
   FIRST_DEPLOY_CONFIGURATION,
@@ -151,4 +158,5 @@ export const CONFIGURATIONS: readonly Configuration[] = [
   BACKGROUND_WORK_CONFIGURATION,
   FULLEST_CONFIGURATION,
   HOSTED_ZONE_US_EAST_1_CONFIGURATION,
+  HOSTED_ZONE_EU_WEST_1_CONFIGURATION,
 ];

@@ -1,10 +1,11 @@
 import { Duration, type Stack, aws_certificatemanager as acm, aws_route53 as route53, aws_scheduler as scheduler } from 'aws-cdk-lib';
-import { FIXED_ENV, environmentOf, onlyResource, referencedId, synthesize, synthesizeWith, taskDefinitionOf, type Synthesized } from './util';
+import { FIXED_ENV, environmentOf, idOf, onlyResource, referencedId, statementsOfRole, synthesize, synthesizeWith, taskDefinitionOf, type Synthesized } from './util';
 import { originDomainName } from '../src/private/domain';
 import { nameInZone } from '../src/private/validation';
 
 const US_EAST_1 = { account: FIXED_ENV.account, region: 'us-east-1' };
 const CERT_US_EAST_1 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+const CERT_EU_WEST_1 = 'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
 
 /** Plain variables of every container of the environment, by task definition logical id. */
 function everyContainerEnvironment(s: Synthesized): { [taskDefinition: string]: { [name: string]: any } } {
@@ -205,5 +206,84 @@ describe('origin name', () => {
     expect(nameInZone('a.b.example.com', 'Example.com')).toBe(true);
     expect(nameInZone('myexample.com', 'example.com')).toBe(false);
     expect(nameInZone('example.org', 'example.com')).toBe(false);
+  });
+});
+
+describe('hostedZone in an eu-west-1 stack, no certificate given', () => {
+  let s: Synthesized;
+  let custom: { id: string; properties: any };
+  beforeAll(() => {
+    s = synthesizeWith((stack) => ({ hostedZone: zoneIn(stack), domainNames: NAMES }), { env: FIXED_ENV });
+    custom = onlyResource(s.template, 'Custom::DjangoCloudFrontCertificate');
+  });
+
+  test('CloudFront\'s certificate comes from the custom resource, for the domain names, validated in the zone', () => {
+    expect(custom.properties).toMatchObject({ DomainNames: NAMES, HostedZoneId: ZONE_ID, StackRegion: 'eu-west-1' });
+    expect(distributionConfig(s).ViewerCertificate.AcmCertificateArn).toEqual({ Ref: custom.id });
+    expect(distributionConfig(s).Aliases).toEqual(NAMES);
+  });
+
+  test('the load balancer\'s certificate is made in the stack\'s region and covers the origin name: HTTPS origin', () => {
+    const made = onlyResource(s.template, 'AWS::CertificateManager::Certificate');
+    expect(made.properties.SubjectAlternativeNames).toEqual(['example.com', 'origin.www.example.com']);
+    s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Certificates: [{ CertificateArn: { Ref: made.id } }] });
+    expect(loadBalancerOrigin(s).CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    expect(nagSuppressions(s)).not.toContain('AwsSolutions-CFR5');
+  });
+
+  test('the handler may touch us-east-1 certificates and CNAME validation records of these names in this zone only', () => {
+    const role = idOf(s, (s.environment.node.findChild('Domain').node.findChild('CloudFrontCertificate').node.findChild('HandlerRole') as any).roleArn);
+    const statements = statementsOfRole(s.template, role).filter((st: any) => !String(st.Action).startsWith('logs:'));
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['acm:RequestCertificate', 'acm:AddTagsToCertificate', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:DeleteCertificate'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:acm:us-east-1:${FIXED_ENV.account}:certificate/*`]] },
+      },
+      { Effect: 'Allow', Action: 'acm:ListCertificates', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 'route53:ChangeResourceRecordSets',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:route53:::hostedzone/${ZONE_ID}`]] },
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
+            'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+          },
+          'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['_*.www.example.com', '_*.example.com'] },
+        },
+      },
+    ]);
+  });
+
+  test('the waiter polls every 30 s for at most an hour', () => {
+    // The release step has its own waiter; this one is the certificate's.
+    const machines = Object.entries(s.template.findResources('AWS::StepFunctions::StateMachine'))
+      .filter(([id]) => id.includes('CloudFrontCertificate'));
+    expect(machines).toHaveLength(1);
+    expect(JSON.stringify(machines[0][1].Properties.DefinitionString)).toMatch(/\\"IntervalSeconds\\":30,\\"MaxAttempts\\":120/);
+  });
+});
+
+describe('hostedZone in an environment-agnostic stack', () => {
+  test('CloudFront\'s certificate is made in us-east-1 by the custom resource; the region is a reference', () => {
+    const s = synthesizeWith((stack) => ({ hostedZone: zoneIn(stack), domainNames: ['www.example.com'] }));
+    const custom = onlyResource(s.template, 'Custom::DjangoCloudFrontCertificate');
+    expect(custom.properties.StackRegion).toEqual({ Ref: 'AWS::Region' });
+    expect(distributionConfig(s).ViewerCertificate.AcmCertificateArn).toEqual({ Ref: custom.id });
+  });
+});
+
+describe('hostedZone with a regional certificate given', () => {
+  test('the load balancer uses it; CloudFront gets one made in us-east-1; the origin stays HTTP', () => {
+    const s = synthesizeWith((stack) => ({
+      hostedZone: zoneIn(stack),
+      domainNames: NAMES,
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Given', CERT_EU_WEST_1),
+    }), { env: FIXED_ENV });
+    s.template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Certificates: [{ CertificateArn: CERT_EU_WEST_1 }] });
+    expect(distributionConfig(s).ViewerCertificate.AcmCertificateArn).toEqual({ Ref: onlyResource(s.template, 'Custom::DjangoCloudFrontCertificate').id });
+    expect(loadBalancerOrigin(s).CustomOriginConfig.OriginProtocolPolicy).toBe('http-only');
   });
 });

@@ -17,6 +17,8 @@ const NO_RESOURCE_LEVEL = new Set([
   'logs:DescribeLogGroups',
   // Listed tasks are limited to the release's cluster by an ecs:cluster condition.
   'ecs:ListTasks',
+  // The CloudFront certificate's handler finds its own and the sharers of its validation records.
+  'acm:ListCertificates',
 ]);
 
 /**

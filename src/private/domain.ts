@@ -1,4 +1,5 @@
 import {
+  type RemovalPolicy,
   aws_certificatemanager as acm,
   aws_cloudfront as cloudfront,
   aws_elasticloadbalancingv2 as elbv2,
@@ -6,6 +7,7 @@ import {
   aws_route53_targets as targets,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { CloudFrontCertificate } from './cloudfront-certificate';
 
 /** Props of the `Domain` construct; validated: every name is in the zone, the zone is public. */
 export interface DomainProps {
@@ -17,6 +19,8 @@ export interface DomainProps {
   readonly cloudFrontCertificate?: acm.ICertificate;
   /** The stack deploys to us-east-1 (known at synthesis): one certificate made there serves both. */
   readonly inUsEast1: boolean;
+  /** For the log groups of the certificate custom resource. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /** The name CloudFront reaches the load balancer by: `origin.` + the first domain name (a wildcard's `*.` dropped). */
@@ -72,7 +76,13 @@ export class Domain extends Construct {
       // name, and the origin name does CloudFront no harm.
       this.cloudFrontCertificate = this.loadBalancerCertificate;
     } else {
-      throw new Error('unreachable: validation requires a us-east-1 stack for a certificate made for CloudFront');
+      // Another region, or one unknown at synthesis: a certificate made in
+      // us-east-1 by a custom resource, for the domain names only.
+      this.cloudFrontCertificate = new CloudFrontCertificate(this, 'CloudFrontCertificate', {
+        hostedZone: props.hostedZone,
+        domainNames: props.domainNames,
+        removalPolicy: props.removalPolicy,
+      }).certificate;
     }
   }
 

@@ -55,7 +55,7 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
   checkNames(props, add);
   checkNetwork(props, add);
   checkCertificates(scope, props, add);
-  checkHostedZone(scope, props, add);
+  checkHostedZone(props, add);
   checkService(props, add);
   checkDatabase(props, add);
   checkRelease(props, add);
@@ -219,7 +219,7 @@ export function nameInZone(name: string, zoneName: string): boolean {
   return host === zone || host.endsWith(`.${zone}`);
 }
 
-function checkHostedZone(scope: Construct, props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+function checkHostedZone(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
   const zone = props.hostedZone;
   if (!zone) return;
   const zoneName = zone.zoneName;
@@ -230,11 +230,6 @@ function checkHostedZone(scope: Construct, props: DjangoFargateEnvironmentProps,
   // A private zone answers inside its VPCs only: neither ACM's validation nor viewers can resolve it.
   if (zone instanceof route53.PrivateHostedZone) {
     add(`\`hostedZone\` (${known(zoneName) ? show(zoneName) : 'a zone'}) is a private hosted zone: ACM validates certificates and viewers resolve the site through public DNS; give the public zone of the domain`);
-  }
-  const cloudFrontHasOne = props.cloudFrontCertificate
-    || (props.certificate && [undefined, CLOUDFRONT_CERTIFICATE_REGION].includes(certificateRegion(props.certificate)));
-  if (domainNames.length && !cloudFrontHasOne && Stack.of(scope).region !== CLOUDFRONT_CERTIFICATE_REGION) {
-    add('`hostedZone` makes CloudFront\'s certificate only in a us-east-1 stack: give `cloudFrontCertificate` (us-east-1) or deploy the stack to us-east-1');
   }
   if (!known(zoneName)) return;
   for (const name of domainNames) {
