@@ -122,9 +122,10 @@ export async function isComplete(event: CertificateEvent): Promise<IsCompleteRes
     case 'ISSUED':
       return { IsComplete: true, Data: { CertificateArn: arn } };
     case 'PENDING_VALIDATION': {
-      const records = validationRecords(certificate);
       // ACM adds the records a few seconds after the request: ask again.
-      if (records.length < (certificate.DomainValidationOptions?.length ?? 1)) return { IsComplete: false };
+      const options = certificate.DomainValidationOptions ?? [];
+      if (options.length === 0 || options.some((o) => !o.ResourceRecord)) return { IsComplete: false };
+      const records = validationRecords(certificate);
       // UPSERT: idempotent, and the same record may already be there for
       // another certificate of the same name.
       await changeRecords(request.hostedZoneId, 'UPSERT', records);
