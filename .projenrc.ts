@@ -229,6 +229,12 @@ project.addTask('integ:deploy', {
 // change is recorded in .compatignore with a reason). compat:baseline replaces
 // the baseline with the current assembly once a release is published.
 project.tasks.tryFind('compat')!.reset('jsii-diff compat/baseline . --keys --error-on prod --ignore-file .compatignore');
+// jsii-docgen documents every assembly named like this package under the
+// project directory, and the baseline (a higher version) would win: API.md
+// would keep describing the last release. It is set aside while docgen runs.
+project.tasks.tryFind('docgen')!.reset(
+  'bash -c \'trap "mv compat/baseline/.jsii.docgen compat/baseline/.jsii" EXIT; mv compat/baseline/.jsii compat/baseline/.jsii.docgen && jsii-docgen -o API.md\'',
+);
 project.addTask('compat:baseline', {
   description: 'Make the current assembly the compat baseline (after publishing a release): compat:baseline VERSION',
   exec: 'node scripts/compat-baseline.js',
