@@ -45,10 +45,11 @@ export interface DistributionOptions {
    * (unless `cloudFrontCertificate`, or `certificate` in us-east-1, is given)
    * and the load balancer's certificate in the stack's region (unless
    * `certificate` is given); A and AAAA alias records for every name to the
-   * distribution; and `origin.<first domain name>` (A and AAAA) to the load
-   * balancer. When the construct makes the load balancer's certificate it
-   * covers that origin name, and CloudFront reaches the load balancer over
-   * HTTPS only. Requires `domainNames`; the zone must be public.
+   * distribution. When the construct makes the load balancer's certificate,
+   * it also covers `origin.<first domain name>`, an A alias record points
+   * that name at the load balancer, and CloudFront reaches the load balancer
+   * by it over HTTPS only. Requires `domainNames`, all inside the zone; the
+   * zone must be public.
    *
    * @default - no DNS records and no certificates are made
    */
