@@ -237,7 +237,16 @@ describe('hostedZone in an eu-west-1 stack, no certificate given', () => {
     expect(statements).toEqual([
       {
         Effect: 'Allow',
-        Action: ['acm:RequestCertificate', 'acm:AddTagsToCertificate', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:DeleteCertificate'],
+        Action: 'acm:RequestCertificate',
+        Resource: '*',
+        Condition: {
+          'StringEquals': { 'aws:RequestedRegion': 'us-east-1', 'acm:ValidationMethod': 'DNS' },
+          'ForAllValues:StringEquals': { 'acm:DomainNames': NAMES },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['acm:AddTagsToCertificate', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:DeleteCertificate'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:acm:us-east-1:${FIXED_ENV.account}:certificate/*`]] },
       },
       { Effect: 'Allow', Action: 'acm:ListCertificates', Resource: '*' },

@@ -19,6 +19,8 @@ const NO_RESOURCE_LEVEL = new Set([
   'ecs:ListTasks',
   // The CloudFront certificate's handler finds its own and the sharers of its validation records.
   'acm:ListCertificates',
+  // A request names no certificate yet; conditions limit it to us-east-1, DNS validation and the site's names.
+  'acm:RequestCertificate',
 ]);
 
 /**

@@ -71,9 +71,20 @@ export class CloudFrontCertificate extends Construct {
       resource: 'certificate',
       resourceName: '*',
     });
+    const names = [...props.domainNames];
+    // A request names no certificate yet: it is limited to us-east-1, DNS
+    // validation and exactly these names instead.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['acm:RequestCertificate'],
+      resources: ['*'],
+      conditions: {
+        'StringEquals': { 'aws:RequestedRegion': CLOUDFRONT_CERTIFICATE_REGION, 'acm:ValidationMethod': 'DNS' },
+        'ForAllValues:StringEquals': { 'acm:DomainNames': names },
+      },
+    }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       // AddTagsToCertificate: RequestCertificate tags the certificate it makes.
-      actions: ['acm:RequestCertificate', 'acm:AddTagsToCertificate', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:DeleteCertificate'],
+      actions: ['acm:AddTagsToCertificate', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:DeleteCertificate'],
       resources: [certificates],
     }));
     // Finds an earlier request's certificate, and the other certificates that
@@ -89,13 +100,13 @@ export class CloudFrontCertificate extends Construct {
         },
         // ACM's validation records: _<token>.<name>.
         'ForAllValues:StringLike': {
-          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [...new Set(props.domainNames.map((n) => `_*.${n.replace(/^\*\./, '')}`))],
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [...new Set(names.map((n) => `_*.${n.replace(/^\*\./, '')}`))],
         },
       },
     }));
     suppressNag(role.node.findChild('DefaultPolicy'), {
       id: 'AwsSolutions-IAM5',
-      reason: 'A certificate ARN is known only once ACM made it, so the ACM actions name every certificate of the account in us-east-1; acm:ListCertificates has no resource-level permission.',
+      reason: 'A certificate ARN is known only once ACM made it: the request is limited by conditions to us-east-1, DNS validation and these names, the other ACM actions to the account\'s us-east-1 certificates; acm:ListCertificates has no resource-level permission.',
       appliesTo: ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:acm:us-east-1:.*:certificate\\/\\*$/' }],
     });
 
