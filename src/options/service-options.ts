@@ -23,6 +23,9 @@ export interface ServiceOptions {
    * zero tasks, the release commands off and the schedules disabled, because
    * the repository it creates is still empty. The stack's outputs give the
    * commands to push an image; set `imageTag` to its tag and deploy again.
+   * Version 0.1.0 defaulted to `'latest'`: an environment deployed with that
+   * default must now set `imageTag: 'latest'` (or its real tag), or its next
+   * deployment stops its tasks.
    *
    * @default - none: the first phase, no task runs until an image is pushed and its tag set here
    */
