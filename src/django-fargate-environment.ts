@@ -97,7 +97,7 @@ export class DjangoFargateEnvironment extends Construct {
   /**
    * The HTTPS (port 443) listener of the load balancer.
    *
-   * @default - none, when no `certificate` is given
+   * @default - none, when neither `certificate` nor `hostedZone` is given
    */
   public readonly httpsListener?: elbv2.ApplicationListener;
   /** The IP target group the service's tasks register in. */
