@@ -72,14 +72,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenArtifactId: 'cdk-django-fargate',
   },
 
-  // The release handler (src/private/release-handler) runs in Lambda, where
-  // the AWS SDK v3 is provided; it is only needed here to compile and test it.
+  // The release and certificate handlers (src/private/*-handler) run in
+  // Lambda, where the AWS SDK v3 is provided; it is only needed here to
+  // compile and test them.
   devDeps: [
     `aws-cdk-lib@${CDK_NEWEST}`,
     `aws-cdk-lib-floor@npm:aws-cdk-lib@${CDK_FLOOR}`,
     'aws-cdk@^2',
     'cdk-nag@~2.37.55',
     '@aws-sdk/client-ecs@^3',
+    '@aws-sdk/client-acm@^3',
+    '@aws-sdk/client-route-53@^3',
     'aws-sdk-client-mock@^4',
     // Deploy tests (test/integ): on the newest aws-cdk-lib only.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { DjangoFargateEnvironment } from '../src';
 import { CONFIGURATIONS } from '../test/configurations';
-import { MINIMAL_PROPS } from '../test/util';
+import { withMinimalProps } from '../test/util';
 
 const outdir = process.argv[2];
 if (!outdir) throw new Error('usage: synth-configurations.ts OUTDIR');
@@ -14,7 +14,7 @@ fs.mkdirSync(outdir, { recursive: true });
 for (const configuration of CONFIGURATIONS) {
   const app = new App({ outdir: fs.mkdtempSync(path.join(outdir, '.assembly-')) });
   const stack = new Stack(app, 'Django', configuration.stackProps);
-  new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...configuration.props(stack) });
+  new DjangoFargateEnvironment(stack, 'Env', withMinimalProps(configuration.props(stack)));
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template;
   fs.writeFileSync(path.join(outdir, `${configuration.name}.template.json`), JSON.stringify(template, undefined, 1));

@@ -1,10 +1,12 @@
 import {
+  Annotations,
   CfnOutput,
   CustomResource,
   Fn,
   RemovalPolicy,
   Stack,
   Tags,
+  aws_certificatemanager as acm,
   aws_cloudfront as cloudfront,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
@@ -24,7 +26,17 @@ import type { DjangoFargateEnvironmentProps } from './django-fargate-environment
 import { AccessLogs } from './private/access-logs';
 import { Cache, serverlessCacheName } from './private/cache';
 import { Database } from './private/database';
-import { DEFAULTS, DEFAULT_CONTAINER_ENVIRONMENT, DEFAULT_RELEASE_COMMANDS, MEDIA_BUCKET_VARIABLE } from './private/defaults';
+import {
+  CSRF_TRUSTED_ORIGINS_VARIABLE,
+  DEFAULTS,
+  DEFAULT_CONTAINER_ENVIRONMENT,
+  DEFAULT_RELEASE_COMMANDS,
+  FIRST_DEPLOY_PLACEHOLDER_TAG,
+  FIRST_DEPLOY_SUGGESTED_TAG,
+  MEDIA_BUCKET_VARIABLE,
+  csrfTrustedOrigins,
+} from './private/defaults';
+import { Domain } from './private/domain';
 import { LoadBalancer } from './private/load-balancer';
 import { Media } from './private/media';
 import { Monitoring, type MonitoredWorker } from './private/monitoring';
@@ -35,7 +47,7 @@ import { Schedules } from './private/schedules';
 import { SecurityGroups } from './private/security-groups';
 import { Service } from './private/service';
 import { StaticFiles } from './private/static-files';
-import { DEFAULT_SECRET_PARAMETERS, validateProps } from './private/validation';
+import { CLOUDFRONT_CERTIFICATE_REGION, DEFAULT_SECRET_PARAMETERS, certificateRegion, validateProps } from './private/validation';
 import { Worker, workerSettings } from './private/worker';
 
 /**
@@ -89,7 +101,7 @@ export class DjangoFargateEnvironment extends Construct {
   /**
    * The HTTPS (port 443) listener of the load balancer.
    *
-   * @default - none, when no `certificate` is given
+   * @default - none, when neither `certificate` nor `hostedZone` is given
    */
   public readonly httpsListener?: elbv2.ApplicationListener;
   /** The IP target group the service's tasks register in. */
@@ -193,12 +205,25 @@ export class DjangoFargateEnvironment extends Construct {
       removalPolicy,
     }).repository;
 
+    // Names in a public hosted zone: the certificates the user did not give
+    // are made and validated there, and the records point at the site.
+    const certificateForCloudFront = props.cloudFrontCertificate
+      ?? (props.certificate && cloudFrontMayUse(props.certificate) ? props.certificate : undefined);
+    const domain = props.hostedZone && props.domainNames?.length ? new Domain(this, 'Domain', {
+      hostedZone: props.hostedZone,
+      domainNames: props.domainNames,
+      certificate: props.certificate,
+      cloudFrontCertificate: certificateForCloudFront,
+      inUsEast1: Stack.of(this).region === CLOUDFRONT_CERTIFICATE_REGION,
+      removalPolicy,
+    }) : undefined;
+
     const lb = new LoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
       securityGroup: this.loadBalancerSecurityGroup,
       containerPort,
       healthCheckPath: props.healthCheckPath ?? DEFAULTS.healthCheckPath,
-      certificate: props.certificate,
+      certificate: domain?.loadBalancerCertificate ?? props.certificate,
       originProtection: props.originProtection ?? DEFAULTS.originProtection,
       accessLogsBucket: this.accessLogsBucket,
       removalPolicy,
@@ -211,14 +236,16 @@ export class DjangoFargateEnvironment extends Construct {
     const staticFiles = new StaticFiles(this, 'StaticFiles', {
       loadBalancer: this.loadBalancer,
       priceClass: props.priceClass ?? DEFAULTS.priceClass,
-      certificate: props.cloudFrontCertificate ?? props.certificate,
+      certificate: domain?.cloudFrontCertificate ?? certificateForCloudFront,
       domainNames: props.domainNames,
+      originDomainName: domain?.originDomainName,
       originHeaders: lb.originHeaders,
       accessLogsBucket: this.accessLogsBucket,
       removalPolicy,
     });
     this.staticBucket = staticFiles.bucket;
     this.distribution = staticFiles.distribution;
+    domain?.addRecords(this.distribution, this.loadBalancer);
 
     this.mediaBucket = new Media(this, 'Media', { accessLogsBucket: this.accessLogsBucket, removalPolicy }).bucket;
 
@@ -256,7 +283,10 @@ export class DjangoFargateEnvironment extends Construct {
       secretParameters[variable] = parameterName(suffix);
     }
 
-    const enableReleaseCommands = props.enableReleaseCommands ?? DEFAULTS.enableReleaseCommands;
+    // The first phase: no image was named, and this environment's repository
+    // is created empty by this very deployment. Nothing may pull from it yet.
+    const awaitingImage = props.image === undefined && props.imageTag === undefined;
+    const enableReleaseCommands = (props.enableReleaseCommands ?? DEFAULTS.enableReleaseCommands) && !awaitingImage;
     // Also decides whether the workers' running-task alarms exist: their metric comes from it.
     const containerInsights = props.containerInsights ?? DEFAULTS.containerInsights;
     const service = new Service(this, 'Service', {
@@ -265,7 +295,7 @@ export class DjangoFargateEnvironment extends Construct {
       targetGroup: this.targetGroup,
       staticBucket: this.staticBucket,
       mediaBucket: this.mediaBucket,
-      image: props.image ?? ecs.ContainerImage.fromEcrRepository(this.repository, props.imageTag ?? DEFAULTS.imageTag),
+      image: props.image ?? ecs.ContainerImage.fromEcrRepository(this.repository, props.imageTag ?? FIRST_DEPLOY_PLACEHOLDER_TAG),
       containerName: DEFAULTS.containerName,
       containerPort,
       cpu: props.cpu ?? DEFAULTS.cpu,
@@ -276,6 +306,10 @@ export class DjangoFargateEnvironment extends Construct {
       logRetention: props.logRetention ?? DEFAULTS.logRetention,
       environment: {
         ...DEFAULT_CONTAINER_ENVIRONMENT,
+        // Django 4+ checks a form post's Origin against this list; behind
+        // CloudFront the site's names are the origins. A default like the
+        // others: containerEnvironment may replace it.
+        ...(props.domainNames?.length ? { [CSRF_TRUSTED_ORIGINS_VARIABLE]: csrfTrustedOrigins(props.domainNames) } : {}),
         DATABASE_HOST: this.database.dbInstanceEndpointAddress,
         DATABASE_PORT: this.database.dbInstanceEndpointPort,
         AWS_STORAGE_BUCKET_NAME: this.staticBucket.bucketName,
@@ -291,6 +325,7 @@ export class DjangoFargateEnvironment extends Construct {
       cpuArchitecture: props.cpuArchitecture ?? DEFAULTS.cpuArchitecture,
       spot: props.spot ?? DEFAULTS.spot,
       containerInsights,
+      awaitingImage,
     });
     this.cluster = service.cluster;
     this.taskDefinition = service.taskDefinition;
@@ -335,11 +370,13 @@ export class DjangoFargateEnvironment extends Construct {
         ...settings,
         cluster: this.cluster,
         enableExecuteCommand: props.enableExecuteCommand ?? DEFAULTS.enableExecuteCommand,
+        awaitingImage,
       });
       // Like the web service, a worker moves to a new version only after
       // the release commands (migrations) succeeded.
       if (this.release) worker.service.node.addDependency(this.release);
-      monitoredWorkers.push({ name: settings.name, service: worker.service, minCapacity: settings.minCapacity });
+      // In the first phase a worker runs no task on purpose: no running-task alarm yet.
+      monitoredWorkers.push({ name: settings.name, service: worker.service, minCapacity: awaitingImage ? 0 : settings.minCapacity });
       return worker.service;
     });
 
@@ -354,6 +391,7 @@ export class DjangoFargateEnvironment extends Construct {
         cpu: c.cpu ?? props.cpu ?? DEFAULTS.cpu,
         memoryLimitMiB: c.memoryLimitMiB ?? props.memoryLimitMiB ?? DEFAULTS.memoryLimitMiB,
       })),
+      disabled: awaitingImage,
     }).schedules;
     // A schedule, too, names the new task definition only once the
     // migrations ran: no run of new code against the old schema.
@@ -422,5 +460,42 @@ export class DjangoFargateEnvironment extends Construct {
       description: 'The CloudWatch dashboard of the environment',
       value: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`,
     });
+
+    if (awaitingImage) this.explainFirstPhase();
   }
+
+  /**
+   * The first phase, told at synthesis and in the outputs: what runs (nothing
+   * yet) and the exact commands that end it. An info, not a warning: this is
+   * the expected first step, and `cdk synth --strict` fails on warnings.
+   */
+  private explainFirstPhase(): void {
+    const tag = FIRST_DEPLOY_SUGGESTED_TAG;
+    const uri = this.repository.repositoryUri;
+    const registry = Fn.select(0, Fn.split('/', uri));
+    Annotations.of(this).addInfo(
+      'First phase: neither `image` nor `imageTag` is set, so this deployment creates the environment with the web '
+      + 'service and the workers at zero tasks, the release commands off and the schedules disabled, because its ECR '
+      + `repository is still empty. After the deployment, push an image (see the FirstDeploy outputs), set imageTag: '${tag}' `
+      + 'and deploy again: the release commands run, then the service starts.',
+    );
+    new CfnOutput(this, 'FirstDeployLogin', {
+      description: 'First phase, step 1: log Docker in to the environment\'s ECR registry',
+      value: `aws ecr get-login-password --region ${Stack.of(this).region} | docker login --username AWS --password-stdin ${registry}`,
+    });
+    new CfnOutput(this, 'FirstDeployPush', {
+      description: 'First phase, step 2: build the Django image (from the project\'s directory) and push it',
+      value: `docker build -t ${uri}:${tag} . && docker push ${uri}:${tag}`,
+    });
+    new CfnOutput(this, 'FirstDeployNext', {
+      description: 'First phase, step 3: name the pushed tag and deploy again',
+      value: `Set imageTag: '${tag}' in the DjangoFargateEnvironment props, then run cdk deploy`,
+    });
+  }
+}
+
+/** CloudFront uses only us-east-1 certificates; a certificate whose region is unknown at synthesis is trusted to be there. */
+function cloudFrontMayUse(certificate: acm.ICertificate): boolean {
+  const region = certificateRegion(certificate);
+  return region === undefined || region === CLOUDFRONT_CERTIFICATE_REGION;
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
 import { CONFIGURATIONS } from './configurations';
-import { MINIMAL_PROPS } from './util';
+import { withMinimalProps } from './util';
 import { DjangoFargateEnvironment } from '../src';
 
 // aws-cdk-lib's built-in template validation (the CloudFormation Validate
@@ -60,7 +60,7 @@ describe('aws-cdk-lib built-in template validation (newest aws-cdk-lib)', () => 
 
   test.each(CONFIGURATIONS.map((c) => [c.name, c] as const))('the %s configuration is clean', (_name, c) => {
     const findings = validated((stack) => {
-      new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...c.props(stack) });
+      new DjangoFargateEnvironment(stack, 'Env', withMinimalProps(c.props(stack)));
     }, c.stackProps);
     expect(findings).toEqual({ violations: [] });
   });

@@ -1,4 +1,4 @@
-import { Duration, TimeZone, type Stack, type StackProps, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_scheduler as scheduler } from 'aws-cdk-lib';
+import { Duration, TimeZone, type Stack, type StackProps, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_route53 as route53, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import { FIXED_ENV, REGISTRY_IMAGE } from './util';
 import type { DjangoFargateEnvironmentProps } from '../src';
 
@@ -121,8 +121,40 @@ export const FULLEST_CONFIGURATION: Configuration = {
   }),
 };
 
+/**
+ * The first phase of a new environment, with background work: neither
+ * `image` nor `imageTag` (the other configurations get `imageTag: 'v1'` from
+ * MINIMAL_PROPS). Services at zero tasks, no release step, schedules disabled.
+ */
+export const FIRST_DEPLOY_CONFIGURATION: Configuration = {
+  name: 'first-deploy',
+  stackProps: {},
+  props: () => ({ imageTag: undefined, ...BACKGROUND_WORK_PROPS }),
+};
+
+/** A public hosted zone, imported without a lookup. */
+export const hostedZoneIn = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+  hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+  zoneName: 'example.com',
+});
+
+/** Names in a hosted zone, in a us-east-1 stack: one certificate made for both, records, the HTTPS origin. */
+export const HOSTED_ZONE_US_EAST_1_CONFIGURATION: Configuration = {
+  name: 'hosted-zone-us-east-1',
+  stackProps: { env: { account: FIXED_ENV.account, region: 'us-east-1' } },
+  props: (stack) => ({ hostedZone: hostedZoneIn(stack), domainNames: ['www.example.com', 'example.com'] }),
+};
+
+/** Names in a hosted zone, in an eu-west-1 stack: CloudFront's certificate made in us-east-1 by the custom resource. */
+export const HOSTED_ZONE_EU_WEST_1_CONFIGURATION: Configuration = {
+  name: 'hosted-zone-eu-west-1',
+  stackProps: { env: FIXED_ENV },
+  props: (stack) => ({ hostedZone: hostedZoneIn(stack), domainNames: ['www.example.com', 'example.com'] }),
+};
+
 export const CONFIGURATIONS: readonly Configuration[] = [
   DEFAULT_CONFIGURATION,
+  FIRST_DEPLOY_CONFIGURATION,
   {
     name: 'certificate-and-domains',
     stackProps: { env: { account: FIXED_ENV.account, region: 'us-east-1' } },
@@ -157,4 +189,6 @@ export const CONFIGURATIONS: readonly Configuration[] = [
   BACKGROUND_WORK_CONFIGURATION,
   LEAN_CONFIGURATION,
   FULLEST_CONFIGURATION,
+  HOSTED_ZONE_US_EAST_1_CONFIGURATION,
+  HOSTED_ZONE_EU_WEST_1_CONFIGURATION,
 ];

@@ -170,25 +170,26 @@ describe('the profiles, synthesized', () => {
     production = estimateOf(PRODUCTION_CONFIGURATION);
   });
 
-  test('the default environment costs $101.47 a month at rest, every resource priced or known free', () => {
+  test('the default environment costs $106.57 a month at rest, every resource priced or known free', () => {
     // NAT 32.85 + its IP 3.65, ALB 22.265 + 2 IPs 7.30, 2 x86 tasks 18.02,
-    // db.t4g.micro 11.68 + 20 GB 2.30, Container Insights 3.00, origin secret 0.40
-    expect(cents(defaults.totalMonthlyUsd)).toBe(101.47);
+    // db.t4g.micro 11.68 + 20 GB 2.30, Container Insights 3.00, origin secret 0.40,
+    // monitoring: 9 alarms on 11 metrics 1.10, dashboard 3.00, the topic's KMS key 1.00
+    expect(cents(defaults.totalMonthlyUsd)).toBe(106.57);
     expect(defaults.unpriced).toEqual([]);
   });
 
-  test('the lean profile costs $53.46, at most 55 % of the default', () => {
+  test('the lean profile costs $58.56, at most 55 % of the default', () => {
     // NAT instance 3.066 + 8 GB root 0.64 + its IP 3.65, ALB 29.565,
-    // 1 ARM64 Spot task 2.16, database 13.98, secret 0.40
-    expect(cents(lean.totalMonthlyUsd)).toBe(53.46);
+    // 1 ARM64 Spot task 2.16, database 13.98, secret 0.40, monitoring 5.10
+    expect(cents(lean.totalMonthlyUsd)).toBe(58.56);
     expect(lean.unpriced).toEqual([]);
     expect(lean.totalMonthlyUsd / defaults.totalMonthlyUsd).toBeLessThanOrEqual(0.55);
     expect(lean.lines.map((l) => l.type)).not.toContain('AWS::EC2::NatGateway');
   });
 
-  test('the production profile (Multi-AZ, a NAT gateway per zone, 2 on-demand tasks) costs $151.95', () => {
-    // 2 x (32.85 + 3.65), ALB 29.565, tasks 18.02, db 2 x 11.68 + 2 x 2.30, CI 3.00, secret 0.40
-    expect(cents(production.totalMonthlyUsd)).toBe(151.95);
+  test('the production profile (Multi-AZ, a NAT gateway per zone, 2 on-demand tasks) costs $157.05', () => {
+    // 2 x (32.85 + 3.65), ALB 29.565, tasks 18.02, db 2 x 11.68 + 2 x 2.30, CI 3.00, secret 0.40, monitoring 5.10
+    expect(cents(production.totalMonthlyUsd)).toBe(157.05);
     expect(production.unpriced).toEqual([]);
   });
 });

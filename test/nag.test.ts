@@ -2,7 +2,7 @@ import { App, Aspects, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BACKGROUND_WORK_CONFIGURATION, DEFAULT_CONFIGURATION, FULLEST_CONFIGURATION, LEAN_CONFIGURATION, type Configuration } from './configurations';
-import { MINIMAL_PROPS } from './util';
+import { MINIMAL_PROPS, withMinimalProps } from './util';
 import { DjangoFargateEnvironment } from '../src';
 
 /** Findings of the AwsSolutions pack on a stack, as `RULE path` lines. */
@@ -22,7 +22,7 @@ function awsSolutionsFindings(build: (stack: Stack) => void, stackProps = {}): {
 }
 
 const environmentIn = (c: Configuration) => (stack: Stack) => {
-  new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...c.props(stack) });
+  new DjangoFargateEnvironment(stack, 'Env', withMinimalProps(c.props(stack)));
 };
 
 describe('cdk-nag AwsSolutions pack', () => {
@@ -61,8 +61,8 @@ describe('cdk-nag AwsSolutions pack', () => {
 describe('two environments in one stack', () => {
   test('share aws-cdk-lib\'s custom-resource function, whose suppression is recorded once, and stay clean', () => {
     const { errors, warnings, stack } = awsSolutionsFindings((s) => {
-      new DjangoFargateEnvironment(s, 'Staging', { project: 'team-task', environment: 'staging' });
-      new DjangoFargateEnvironment(s, 'Production', { project: 'team-task', environment: 'production' });
+      new DjangoFargateEnvironment(s, 'Staging', { ...MINIMAL_PROPS, environment: 'staging' });
+      new DjangoFargateEnvironment(s, 'Production', MINIMAL_PROPS);
     });
     expect(errors).toEqual([]);
     expect(warnings).toEqual([]);

@@ -41,11 +41,11 @@ describe('ECR repository with the default lifecycle policy', () => {
     ]);
   });
 
-  test('the task pulls the image from this repository at tag latest', () => {
+  test('the task pulls the image from this repository at imageTag (v1 in MINIMAL_PROPS)', () => {
     const task = serviceTaskDefinition(s);
     const image = JSON.stringify(task.properties.ContainerDefinitions[0].Image);
     expect(image).toContain(onlyResource(s.template, 'AWS::ECR::Repository').id);
-    expect(image).toMatch(/:latest"/);
+    expect(image).toMatch(/:v1"/);
   });
 });
 

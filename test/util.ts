@@ -5,11 +5,31 @@ import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '..
 /** A concrete account and region, as a user's production stack would have. */
 export const FIXED_ENV = { account: '123456789012', region: 'eu-west-1' };
 
-/** The smallest valid props. */
-export const MINIMAL_PROPS: DjangoFargateEnvironmentProps = {
+/**
+ * The smallest valid props: the first phase of a new environment (no image
+ * yet, so no tasks, no release step, no schedules). See test/first-deploy.test.ts.
+ */
+export const FIRST_DEPLOY_PROPS: DjangoFargateEnvironmentProps = {
   project: 'team-task',
   environment: 'production',
 };
+
+/**
+ * The smallest props of a running environment: an image tag in its own
+ * repository, as after the first push. Most suites test this.
+ */
+export const MINIMAL_PROPS: DjangoFargateEnvironmentProps = {
+  ...FIRST_DEPLOY_PROPS,
+  imageTag: 'v1',
+};
+
+/**
+ * `props` over MINIMAL_PROPS; over FIRST_DEPLOY_PROPS when they bring their
+ * own `image` (which excludes `imageTag`). `imageTag: undefined` asks for the first phase.
+ */
+export function withMinimalProps(props: Partial<DjangoFargateEnvironmentProps>): DjangoFargateEnvironmentProps {
+  return { ...('image' in props ? FIRST_DEPLOY_PROPS : MINIMAL_PROPS), ...props };
+}
 
 /** A registry image, so nothing needs Docker or an asset. */
 export const REGISTRY_IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
@@ -23,7 +43,7 @@ export interface Synthesized {
 /**
  * Creates a stack holding one DjangoFargateEnvironment and synthesizes it.
  *
- * @param props merged over MINIMAL_PROPS
+ * @param props merged over MINIMAL_PROPS (see `withMinimalProps`)
  * @param stackProps e.g. `{ env: FIXED_ENV }`; environment-agnostic by default
  */
 export function synthesize(props: Partial<DjangoFargateEnvironmentProps> = {}, stackProps: StackProps = {}): Synthesized {
@@ -36,7 +56,7 @@ export function synthesizeWith(
   stackProps: StackProps = {},
 ): Synthesized {
   const stack = newStack(stackProps);
-  const environment = new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...makeProps(stack) });
+  const environment = new DjangoFargateEnvironment(stack, 'Env', withMinimalProps(makeProps(stack)));
   return { stack, environment, template: strictTemplate(stack) };
 }
 

@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Duration, Lazy, Stack, Token, aws_certificatemanager as acm, aws_ec2 as ec2, aws_rds as rds, aws_scheduler as scheduler } from 'aws-cdk-lib';
-import { FIXED_ENV, MINIMAL_PROPS, REGISTRY_IMAGE, newStack } from './util';
+import { App, CfnParameter, Duration, Lazy, Stack, Token, aws_certificatemanager as acm, aws_ec2 as ec2, aws_rds as rds, aws_route53 as route53, aws_scheduler as scheduler } from 'aws-cdk-lib';
+import { FIXED_ENV, MINIMAL_PROPS, REGISTRY_IMAGE, newStack, withMinimalProps } from './util';
 import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 const certificate = (stack: Stack, id: string, arn: string) => acm.Certificate.fromCertificateArn(stack, id, arn);
 const CERT_US_EAST_1 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 const CERT_EU_WEST_1 = 'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
+const zone = (stack: Stack, zoneName = 'example.com') => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName });
 
 const natInstances = () => ec2.NatProvider.instanceV2({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO) });
 
@@ -22,7 +23,7 @@ type PropsFor = Partial<DjangoFargateEnvironmentProps> | ((stack: Stack) => Part
 function build(props: PropsFor) {
   const stack = newStack({ env: FIXED_ENV });
   const extra = typeof props === 'function' ? props(stack) : props;
-  return new DjangoFargateEnvironment(stack, 'Env', { ...MINIMAL_PROPS, ...extra });
+  return new DjangoFargateEnvironment(stack, 'Env', withMinimalProps(extra));
 }
 
 /** Escapes a literal for use in a RegExp. */
@@ -84,11 +85,21 @@ describe('fails at construction when', () => {
     ['the CloudFront certificate has no domainNames', (stack) => ({ cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1) }),
       literal('`cloudFrontCertificate` is set without `domainNames`')],
     ['domainNames have no certificate', { domainNames: ['www.example.com'] },
-      literal('`domainNames` (["www.example.com"]) need a certificate: set `cloudFrontCertificate` (us-east-1)')],
+      literal('`domainNames` (["www.example.com"]) need a certificate: set `hostedZone` (the construct makes the certificates), `cloudFrontCertificate` (us-east-1)')],
     ['domainNames have only a regional certificate', (stack) => ({ certificate: certificate(stack, 'C', CERT_EU_WEST_1), domainNames: ['www.example.com'] }),
       literal('`domainNames` (["www.example.com"]) need a us-east-1 certificate for CloudFront, but `certificate` is in eu-west-1')],
     ['a domain name is invalid', (stack) => ({ cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1), domainNames: ['https://example.com'] }),
       literal('`domainNames` entry "https://example.com" is not a lower-case domain name')],
+    ['a domain name is outside the hosted zone', (stack) => ({ hostedZone: zone(stack), domainNames: ['www.example.com', 'www.example.org'] }),
+      literal('`domainNames` entry "www.example.org" is outside `hostedZone` ("example.com"): every name must be the zone\'s apex or end with ".example.com"')],
+    ['a domain name only ends like the hosted zone', (stack) => ({ hostedZone: zone(stack), domainNames: ['myexample.com'] }),
+      literal('`domainNames` entry "myexample.com" is outside `hostedZone` ("example.com")')],
+    ['hostedZone is set without domainNames', (stack) => ({ hostedZone: zone(stack) }),
+      literal('`hostedZone` ("example.com") is set without `domainNames`: the zone only receives the records of the site\'s names; add `domainNames` inside the zone, e.g. [\'www.example.com\']')],
+    ['hostedZone is private', (stack) => ({
+      hostedZone: new route53.PrivateHostedZone(stack, 'Private', { zoneName: 'example.com', vpc: new ec2.Vpc(stack, 'Vpc') }),
+      domainNames: ['www.example.com'],
+    }), literal('`hostedZone` ("example.com") is a private hosted zone: ACM validates certificates and viewers resolve the site through public DNS')],
     ['the load balancer certificate is from another region', (stack) => ({ certificate: certificate(stack, 'C', CERT_US_EAST_1) }),
       literal('`certificate` is in us-east-1 but the stack deploys to eu-west-1')],
     // service

@@ -1,4 +1,4 @@
-import type { aws_certificatemanager as acm, aws_cloudfront as cloudfront } from 'aws-cdk-lib';
+import type { aws_certificatemanager as acm, aws_cloudfront as cloudfront, aws_route53 as route53 } from 'aws-cdk-lib';
 
 /**
  * TLS and public names: the load balancer's HTTPS listener and the CloudFront distribution.
@@ -27,13 +27,33 @@ export interface DistributionOptions {
   /**
    * Alternate domain names (aliases) of the CloudFront distribution, e.g. `['www.example.com']`.
    *
-   * Needs a certificate CloudFront can use: `cloudFrontCertificate`, or
-   * `certificate` when it is in us-east-1. Point the names' DNS records at the
-   * distribution yourself.
+   * Needs a certificate CloudFront can use: `cloudFrontCertificate`,
+   * `certificate` when it is in us-east-1, or a `hostedZone` holding the
+   * names, in which the construct makes the certificates and the DNS
+   * records. Without `hostedZone`, point the names' DNS records at the
+   * distribution yourself. Every container gets `DJANGO_CSRF_TRUSTED_ORIGINS`
+   * = `https://<name>` for each name, comma-separated.
    *
    * @default - the distribution's own `*.cloudfront.net` name only
    */
   readonly domainNames?: string[];
+
+  /**
+   * The public Route 53 hosted zone holding every `domainNames` entry: certificates and DNS records are made for you.
+   *
+   * In the zone, DNS-validated: CloudFront's certificate in us-east-1
+   * (unless `cloudFrontCertificate`, or `certificate` in us-east-1, is given)
+   * and the load balancer's certificate in the stack's region (unless
+   * `certificate` is given); A and AAAA alias records for every name to the
+   * distribution. When the construct makes the load balancer's certificate,
+   * it also covers `origin.<first domain name>`, an A alias record points
+   * that name at the load balancer, and CloudFront reaches the load balancer
+   * by it over HTTPS only. Requires `domainNames`, all inside the zone; the
+   * zone must be public.
+   *
+   * @default - no DNS records and no certificates are made
+   */
+  readonly hostedZone?: route53.IHostedZone;
 
   /**
    * CloudFront price class: which edge locations serve the site.

@@ -12,9 +12,9 @@ export interface ReleaseOptions {
    * and the deployment waits: the service and the workers move to their new
    * task definitions only after every command exited 0, and the deployment
    * fails (they stay on their previous version) when one fails or the release
-   * times out. Turn it
-   * off for an image without `manage.py`, e.g. a placeholder for the first
-   * deployment.
+   * times out. Turn it off for an image without `manage.py`. In the first
+   * phase (neither `image` nor `imageTag`) the commands do not run: there is
+   * no image yet.
    *
    * @default true
    */

@@ -18,7 +18,16 @@ export interface ServiceOptions {
    * push each release under a new tag (a version or commit id) and deploy
    * with that tag.
    *
-   * @default 'latest'
+   * Without `image` and without `imageTag` the environment is in its first
+   * phase: the deployment creates it with the web service and the workers at
+   * zero tasks, the release commands off and the schedules disabled, because
+   * the repository it creates is still empty. The stack's outputs give the
+   * commands to push an image; set `imageTag` to its tag and deploy again.
+   * Version 0.1.0 defaulted to `'latest'`: an environment deployed with that
+   * default must now set `imageTag: 'latest'` (or its real tag), or its next
+   * deployment stops its tasks.
+   *
+   * @default - none: the first phase, no task runs until an image is pushed and its tag set here
    */
   readonly imageTag?: string;
 
@@ -71,9 +80,11 @@ export interface ServiceOptions {
    * Extra environment variables for the container, merged over the defaults.
    *
    * The defaults are `DEBUG=False`, `DJANGO_ALLOWED_HOSTS=*`,
-   * `DEVELOPMENT_MODE=False`, `DATABASE_HOST`, `DATABASE_PORT` and
-   * `AWS_STORAGE_BUCKET_NAME`; an entry here with the same name wins. A name
-   * may not also be a secret.
+   * `DEVELOPMENT_MODE=False`, `DATABASE_HOST`, `DATABASE_PORT`,
+   * `AWS_STORAGE_BUCKET_NAME` and, with `domainNames`,
+   * `DJANGO_CSRF_TRUSTED_ORIGINS` (`https://<name>` for each name,
+   * comma-separated); an entry here with the same name wins. A name may not
+   * also be a secret.
    *
    * @default - the defaults only
    */

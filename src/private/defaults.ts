@@ -10,7 +10,6 @@ export const DEFAULTS = {
   priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
   originProtection: true,
   removalPolicy: RemovalPolicy.RETAIN,
-  imageTag: 'latest',
   containerName: 'django-app',
   containerPort: 8000,
   cpu: 256,
@@ -54,6 +53,14 @@ export const DEFAULTS = {
   },
 } as const;
 
+/**
+ * The tag the task definitions name in the first phase (no `image`, no
+ * `imageTag`). Never pulled: no task runs until `imageTag` is set.
+ */
+export const FIRST_DEPLOY_PLACEHOLDER_TAG = 'latest';
+/** The tag the first-phase outputs tell the user to push and deploy. */
+export const FIRST_DEPLOY_SUGGESTED_TAG = 'v1';
+
 /** Django's release commands: schema migrations, then static files to the bucket. */
 export const DEFAULT_RELEASE_COMMANDS: readonly (readonly string[])[] = [
   ['python', 'manage.py', 'migrate', '--noinput'],
@@ -70,6 +77,13 @@ export const DEFAULT_CONTAINER_ENVIRONMENT: { readonly [name: string]: string } 
 /** Variables the construct sets from what it creates: the media bucket always, the cache URLs with `enableCache`. */
 export const MEDIA_BUCKET_VARIABLE = 'AWS_MEDIA_BUCKET_NAME';
 export const CACHE_URL_VARIABLE = 'REDIS_URL';
+/** With `domainNames`: `https://<name>` for each name, comma-separated (Django 4+ checks the Origin header against it). */
+export const CSRF_TRUSTED_ORIGINS_VARIABLE = 'DJANGO_CSRF_TRUSTED_ORIGINS';
+
+/** The value of `DJANGO_CSRF_TRUSTED_ORIGINS` for these domain names. */
+export function csrfTrustedOrigins(domainNames: readonly string[]): string {
+  return domainNames.map((name) => `https://${name}`).join(',');
+}
 export const BROKER_URL_VARIABLE = 'CELERY_BROKER_URL';
 /** Celery reads the broker URL itself; redis-py then verifies the cache's certificate. */
 export const BROKER_URL_QUERY = '?ssl_cert_reqs=required';

@@ -30,6 +30,8 @@ export interface SchedulesProps {
   readonly executionRole: iam.IRole;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly commands: readonly ScheduledCommand[];
+  /** Create the schedules disabled: the first phase, before an image exists. */
+  readonly disabled: boolean;
 }
 
 /** ECS task group of a scheduled command's tasks, for finding and alarming on its runs. */
@@ -126,6 +128,7 @@ export class Schedules extends Construct {
         schedule: command.schedule,
         target,
         scheduleGroup: this.group,
+        enabled: !props.disabled,
         description: `${command.command.join(' ')} (${command.name})`.slice(0, 512),
       });
       // The schedule names its group by a literal name, not a reference, so

@@ -48,6 +48,11 @@ export interface ServiceProps {
   /** The web service's tasks on FARGATE_SPOT. */
   readonly spot: boolean;
   readonly containerInsights: boolean;
+  /**
+   * The first phase, before an image exists: the service is created with no
+   * task and without autoscaling, so nothing pulls the missing image.
+   */
+  readonly awaitingImage: boolean;
 }
 
 /** Log stream prefixes in the service's log group: the web tasks' and the release tasks'. */
@@ -159,6 +164,10 @@ export class Service extends Construct {
       // No desiredCount: CloudFormation then leaves the running count alone on
       // updates, so a redeploy keeps what autoscaling chose. A new service
       // starts from minCapacity, which the scalable target enforces.
+      // Awaiting its first image, the service runs no task; the deploy that
+      // sets imageTag drops the 0 (ECS keeps it) and creates the scalable
+      // target, whose registration raises the count to minCapacity.
+      desiredCount: props.awaitingImage ? 0 : undefined,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
       securityGroups: [props.securityGroup],
@@ -179,7 +188,9 @@ export class Service extends Construct {
       containerPort: props.containerPort,
     }));
 
-    scaleOnCpu(this.service, props.minCapacity, props.maxCapacity, props.targetCpuUtilizationPercent);
+    if (!props.awaitingImage) {
+      scaleOnCpu(this.service, props.minCapacity, props.maxCapacity, props.targetCpuUtilizationPercent);
+    }
 
     if (props.enableExecuteCommand) {
       suppressNag(this.taskRole.node.findChild('DefaultPolicy'), {

@@ -29,6 +29,11 @@ export interface StaticFilesProps {
   readonly priceClass: cloudfront.PriceClass;
   readonly certificate?: acm.ICertificate;
   readonly domainNames?: string[];
+  /**
+   * A name that resolves to the load balancer and that its certificate
+   * covers: CloudFront then reaches it over HTTPS only.
+   */
+  readonly originDomainName?: string;
   /** Headers CloudFront adds to every request to the load balancer (origin protection). */
   readonly originHeaders: { [name: string]: string };
   readonly accessLogsBucket: s3.IBucket;
@@ -61,8 +66,8 @@ export class StaticFiles extends Construct {
     });
 
     // Dynamic pages: nothing cached, everything the viewer sent forwarded.
-    // CloudFront-Forwarded-Proto tells Django the viewer used HTTPS although
-    // CloudFront reaches the ALB over HTTP (SECURE_PROXY_SSL_HEADER).
+    // CloudFront-Forwarded-Proto tells Django the viewer's protocol, whatever
+    // CloudFront uses to reach the ALB (SECURE_PROXY_SSL_HEADER).
     const forwardEverything = new cloudfront.OriginRequestPolicy(this, 'ForwardEverything', {
       // Policy names are unique per account, and aws-cdk-lib's generated one
       // has no region in it (aws/aws-cdk#34336): the same stack name in two
@@ -73,6 +78,18 @@ export class StaticFiles extends Construct {
       cookieBehavior: cloudfront.OriginRequestCookieBehavior.all(),
       queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
     });
+
+    // No certificate covers the ALB's own DNS name, so without a name of its
+    // own that one covers, CloudFront reaches the ALB over HTTP; viewers are
+    // redirected to HTTPS at the edge either way.
+    const originOptions = {
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      readTimeout: Duration.seconds(60),
+      customHeaders: props.originHeaders,
+    };
+    const originToLoadBalancer = props.originDomainName
+      ? new origins.HttpOrigin(props.originDomainName, { ...originOptions, protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY })
+      : new origins.LoadBalancerV2Origin(props.loadBalancer, { ...originOptions, protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY });
 
     const useCertificate = Boolean(props.certificate && props.domainNames && props.domainNames.length > 0);
     // The access-log bucket is in the stack's region.
@@ -92,14 +109,7 @@ export class StaticFiles extends Construct {
       logBucket: cloudFrontLogs ? props.accessLogsBucket : undefined,
       logFilePrefix: cloudFrontLogs ? 'cloudfront/' : undefined,
       defaultBehavior: {
-        // The ALB's certificate does not cover its own DNS name, so CloudFront
-        // reaches it over HTTP; viewers are redirected to HTTPS at the edge.
-        origin: new origins.LoadBalancerV2Origin(props.loadBalancer, {
-          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
-          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-          readTimeout: Duration.seconds(60),
-          customHeaders: props.originHeaders,
-        }),
+        origin: originToLoadBalancer,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
@@ -128,11 +138,13 @@ export class StaticFiles extends Construct {
         id: 'AwsSolutions-CFR2',
         reason: 'WAF rules and their cost depend on the application; associate a web ACL through `distribution` when one is wanted.',
       },
-      {
+    );
+    if (!props.originDomainName) {
+      suppressNag(this.distribution, {
         id: 'AwsSolutions-CFR5',
         reason: 'CloudFront reaches the ALB over HTTP because no certificate covers the ALB DNS name; origin protection restricts the ALB to this distribution.',
-      },
-    );
+      });
+    }
     if (!cloudFrontLogs) {
       suppressNag(this.distribution, {
         id: 'AwsSolutions-CFR3',

@@ -1,4 +1,4 @@
-import { Duration, Resource, Stack, Token, aws_certificatemanager as acm } from 'aws-cdk-lib';
+import { Duration, Resource, Stack, Token, aws_certificatemanager as acm, aws_route53 as route53 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Block } from './cidr';
 import { BROKER_URL_VARIABLE, CACHE_URL_VARIABLE, DEFAULTS, MEDIA_BUCKET_VARIABLE } from './defaults';
@@ -18,7 +18,7 @@ const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/;
 const DOMAIN_NAME = /^(\*\.)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
-const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
+export const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
 const MAX_RELEASE_COMMANDS = 50;
 const TASK_NAME = /^[a-z0-9-]{1,20}$/;
 const MIN_STOP_TIMEOUT_SECONDS = 2;
@@ -83,6 +83,7 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
   checkNames(props, add);
   checkNetwork(props, add);
   checkCertificates(scope, props, add);
+  checkHostedZone(props, add);
   checkService(props, add);
   checkDatabase(props, add);
   checkRelease(props, add);
@@ -220,7 +221,7 @@ function checkNetwork(props: DjangoFargateEnvironmentProps, add: (p: string) => 
  * from an SSM parameter) may be in any region: its `env` is merely the
  * importing stack's.
  */
-function certificateRegion(cert: acm.ICertificate): string | undefined {
+export function certificateRegion(cert: acm.ICertificate): string | undefined {
   const arn = cert.certificateArn;
   if (!Token.isUnresolved(arn)) return ACM_ARN.exec(arn)?.[1];
   if (!Resource.isOwnedResource(cert)) return undefined;
@@ -262,12 +263,39 @@ function checkCertificates(scope: Construct, props: DjangoFargateEnvironmentProp
         add(`\`domainNames\` entry ${show(name)} is not a lower-case domain name such as 'www.example.com'`);
       }
     }
-    if (domainNames.length && !cfCert) {
+    if (domainNames.length && !cfCert && !props.hostedZone) {
       if (!props.certificate) {
-        add(`\`domainNames\` (${show(domainNames)}) need a certificate: set \`cloudFrontCertificate\` (us-east-1), or \`certificate\` if it is in us-east-1`);
+        add(`\`domainNames\` (${show(domainNames)}) need a certificate: set \`hostedZone\` (the construct makes the certificates), \`cloudFrontCertificate\` (us-east-1), or \`certificate\` if it is in us-east-1`);
       } else if (albRegion && albRegion !== CLOUDFRONT_CERTIFICATE_REGION) {
         add(`\`domainNames\` (${show(domainNames)}) need a us-east-1 certificate for CloudFront, but \`certificate\` is in ${albRegion}: set \`cloudFrontCertificate\``);
       }
+    }
+  }
+}
+
+/** A name is in a zone when it is the zone's apex or ends with `.<zone>`; a trailing dot is ignored. */
+export function nameInZone(name: string, zoneName: string): boolean {
+  const zone = zoneName.replace(/\.$/, '').toLowerCase();
+  const host = name.replace(/\.$/, '').toLowerCase();
+  return host === zone || host.endsWith(`.${zone}`);
+}
+
+function checkHostedZone(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const zone = props.hostedZone;
+  if (!zone) return;
+  const zoneName = zone.zoneName;
+  const domainNames = props.domainNames ?? [];
+  if (domainNames.length === 0) {
+    add(`\`hostedZone\` (${known(zoneName) ? show(zoneName) : 'a zone'}) is set without \`domainNames\`: the zone only receives the records of the site's names; add \`domainNames\` inside the zone, e.g. ['www.${known(zoneName) ? zoneName.replace(/\.$/, '') : 'example.com'}'], or remove \`hostedZone\``);
+  }
+  // A private zone answers inside its VPCs only: neither ACM's validation nor viewers can resolve it.
+  if (zone instanceof route53.PrivateHostedZone) {
+    add(`\`hostedZone\` (${known(zoneName) ? show(zoneName) : 'a zone'}) is a private hosted zone: ACM validates certificates and viewers resolve the site through public DNS; give the public zone of the domain`);
+  }
+  if (!known(zoneName)) return;
+  for (const name of domainNames) {
+    if (known(name) && !nameInZone(name, zoneName)) {
+      add(`\`domainNames\` entry ${show(name)} is outside \`hostedZone\` (${show(zoneName.replace(/\.$/, ''))}): every name must be the zone's apex or end with ".${zoneName.replace(/\.$/, '')}"; use that zone's names or remove \`hostedZone\` and manage DNS and certificates yourself`);
     }
   }
 }

@@ -48,6 +48,8 @@ export interface WorkerProps extends WorkerSettings {
   readonly executionRole: iam.IRole;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly enableExecuteCommand: boolean;
+  /** The first phase, before an image exists: no task and no autoscaling (see `Service`). */
+  readonly awaitingImage: boolean;
 }
 
 /** Log stream prefix of a worker's tasks in the environment's log group. */
@@ -79,14 +81,14 @@ export class Worker extends Construct {
     });
 
     if (props.spot) props.cluster.enableFargateCapacityProviders();
-    const autoscaled = props.maxCapacity > props.minCapacity;
+    const autoscaled = !props.awaitingImage && props.maxCapacity > props.minCapacity;
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
       // A fixed count is in the template, so a redeploy sets it again. An
       // autoscaled worker has none, so a redeploy keeps the count autoscaling
       // chose (as the web service does); the scalable target enforces the minimum.
-      desiredCount: autoscaled ? undefined : props.minCapacity,
+      desiredCount: props.awaitingImage ? 0 : autoscaled ? undefined : props.minCapacity,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
       securityGroups: [props.securityGroup],

@@ -42,11 +42,12 @@ DEVELOPMENT_MODE = os.environ.get("DEVELOPMENT_MODE", "False") == "True"
 # healthy. Keep "*" or include the VPC's addresses.
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
-# DJANGO_CSRF_TRUSTED_ORIGINS (optional env), comma-separated, e.g.
-# "https://www.example.com". Not needed when the site is served from the
-# domain in the Host header: CloudFront forwards the viewer's Host, and with
-# SECURE_PROXY_SSL_HEADER below Django compares the Origin header with
-# https://<host>. Needed only for cross-domain form posts.
+# DJANGO_CSRF_TRUSTED_ORIGINS (env), comma-separated: with `domainNames` the
+# construct sets it to https://<name> for each name, e.g.
+# "https://www.example.com,https://example.com" (Django 4+ checks a form
+# post's Origin header against it). Without domainNames it is unset: the site
+# is the distribution's own name, CloudFront forwards the viewer's Host, and
+# with SECURE_PROXY_SSL_HEADER below Django compares Origin with https://<host>.
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # CloudFront-Forwarded-Proto (request header, not a variable). CloudFront ends
