@@ -86,6 +86,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     // Deploy tests (test/integ): on the newest aws-cdk-lib only.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The property-based test of the props (test/fuzz-props.test.ts).
+    'fast-check@^4.10.2',
   ],
 
   // Lint every TypeScript file against the development tsconfig, which

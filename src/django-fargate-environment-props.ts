@@ -39,6 +39,13 @@ export interface DjangoFargateEnvironmentProps
   /**
    * Suffixes of the SSM parameters to read; the full name is `${project}-${environment}_${suffix}`.
    *
+   * The database's name and master user name are read from their parameters
+   * when the database is created. Changing `databaseName` or
+   * `databaseUsername` here (or those parameters' values) on an existing
+   * environment makes CloudFormation **replace the database**, with a new,
+   * empty one; the construct cannot know at synthesis whether the database
+   * exists. Set them once, before the first deployment.
+   *
    * @default - `postgres_db`, `database_username`, `database_password`, `django_secret_key`
    */
   readonly parameterNames?: ParameterNames;

@@ -112,7 +112,14 @@ export class DjangoFargateEnvironment extends Construct {
   public readonly cluster: ecs.Cluster;
   /** The Fargate task definition of the Django service. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The Django container of the task definition. */
+  /**
+   * The Django container of the service's task definition.
+   *
+   * Variables or secrets added here (`addEnvironment`, `addSecret`) reach the
+   * web service only: the release commands, the workers and the scheduled
+   * commands have task definitions of their own, built from the props. Put
+   * what they all need in `containerEnvironment` and `containerSecrets`.
+   */
   public readonly container: ecs.ContainerDefinition;
   /** The ECS Fargate service. */
   public readonly service: ecs.FargateService;
@@ -219,6 +226,7 @@ export class DjangoFargateEnvironment extends Construct {
       certificate: domain?.loadBalancerCertificate ?? props.certificate,
       originProtection: props.originProtection ?? DEFAULTS.originProtection,
       accessLogsBucket: this.accessLogsBucket,
+      removalPolicy,
     });
     this.loadBalancer = lb.loadBalancer;
     this.targetGroup = lb.targetGroup;
@@ -264,6 +272,7 @@ export class DjangoFargateEnvironment extends Construct {
       maxAllocatedStorageGiB: props.databaseMaxAllocatedStorageGiB ?? DEFAULTS.databaseMaxAllocatedStorageGiB,
       removalPolicy,
       parameterEncryptionKey: props.parameterEncryptionKey,
+      engineVersion: props.databaseEngineVersion ?? DEFAULTS.databaseEngineVersion,
     }).instance;
 
     const secretParameters: { [name: string]: string } = {};

@@ -31,6 +31,11 @@ describe.each([
     });
   });
 
+  test('the load balancer has deletion protection', () => {
+    expect(onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').properties.LoadBalancerAttributes)
+      .toContainEqual({ Key: 'deletion_protection.enabled', Value: 'true' });
+  });
+
   test('nothing empties a bucket or repository on deletion', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     expect(onlyResource(template, 'AWS::ECR::Repository').properties.EmptyOnDelete).toBeFalsy();
@@ -49,6 +54,11 @@ describe('a disposable environment (removalPolicy DESTROY)', () => {
       'AWS::ECR::Repository': ['Delete'],
       'AWS::Logs::LogGroup': ['Delete'],
     });
+  });
+
+  test('the load balancer has no deletion protection', () => {
+    const attributes = onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').properties.LoadBalancerAttributes;
+    expect(attributes).toContainEqual({ Key: 'deletion_protection.enabled', Value: 'false' });
   });
 
   test('buckets and the repository are emptied first, so deletion succeeds', () => {

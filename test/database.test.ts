@@ -1,4 +1,4 @@
-import { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Duration, aws_ec2 as ec2, aws_rds as rds } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { onlyResource, referencedId, synthesize, type Synthesized } from './util';
 import { supportsPerformanceInsights } from '../src/private/database';
@@ -19,9 +19,18 @@ describe('database, default settings', () => {
     db = onlyResource(s.template, 'AWS::RDS::DBInstance').properties;
   });
 
-  test('PostgreSQL at a full minor version of the current major', () => {
+  test('PostgreSQL 17.6 (the newest 17.x the aws-cdk-lib floor knows), minor upgrades automatic', () => {
     expect(db.Engine).toBe('postgres');
-    expect(db.EngineVersion).toMatch(/^17\.\d+$/);
+    expect(db.EngineVersion).toBe('17.6');
+    expect(db.AutoMinorVersionUpgrade).toBe(true);
+    const group = Object.values(s.template.findResources('AWS::RDS::DBParameterGroup'))[0].Properties;
+    expect(group.Family).toBe('postgres17');
+  });
+
+  test('databaseEngineVersion chooses another PostgreSQL 17 minor version for the instance and its parameter group', () => {
+    const other = synthesize({ databaseEngineVersion: rds.PostgresEngineVersion.of('17.7', '17') });
+    expect(onlyResource(other.template, 'AWS::RDS::DBInstance').properties).toMatchObject({ EngineVersion: '17.7', AutoMinorVersionUpgrade: true });
+    expect(onlyResource(other.template, 'AWS::RDS::DBParameterGroup').properties.Family).toBe('postgres17');
   });
 
   test('private, encrypted, single-AZ, 20 GiB autoscaling to 100 GiB', () => {

@@ -133,7 +133,7 @@ describe('hostedZone in a us-east-1 stack, no certificate given', () => {
     expect(loadBalancerOrigin(s)).toMatchObject({
       DomainName: 'origin.www.example.com',
       CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
-      OriginCustomHeaders: [{ HeaderName: 'X-Origin-Verify', HeaderValue: expect.anything() }],
+      OriginCustomHeaders: [{ HeaderName: 'X-Origin-Secret', HeaderValue: expect.anything() }],
     });
   });
 

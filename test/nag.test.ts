@@ -26,6 +26,15 @@ const environmentIn = (c: Configuration) => (stack: Stack) => {
 };
 
 describe('cdk-nag AwsSolutions pack', () => {
+  test.each(['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'])('in %s, where CloudFront cannot log to the region\'s buckets, it logs nothing and nag is clean', (region) => {
+    const { errors, warnings, stack } = awsSolutionsFindings(environmentIn(DEFAULT_CONFIGURATION), { env: { account: '123456789012', region } });
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    const template = (stack.node.root as App).synth().getStackByName(stack.stackName).template;
+    const distribution = Object.values(template.Resources as { [id: string]: any }).find((r) => r.Type === 'AWS::CloudFront::Distribution');
+    expect(distribution.Properties.DistributionConfig.Logging).toBeUndefined();
+  });
+
   test('the harness sees findings: a bare bucket is reported', () => {
     const { errors } = awsSolutionsFindings((stack) => { new s3.Bucket(stack, 'Bare'); });
     expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S1 /), expect.stringMatching(/^AwsSolutions-S10 /)]));

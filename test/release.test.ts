@@ -38,6 +38,20 @@ describe('release commands, default settings', () => {
     expect(svc.DependsOn).toContain(release.id);
   });
 
+  test('the release waits for every policy of the task and execution roles, so a new secret or key is readable when it runs', () => {
+    const service = serviceTaskDefinition(s).properties;
+    const policiesOf = (roleArn: any) => {
+      const roleId = referencedId(roleArn);
+      return Object.entries(s.template.findResources('AWS::IAM::Policy'))
+        .filter(([, p]) => p.Properties.Roles.map(referencedId).includes(roleId))
+        .map(([id]) => id);
+    };
+    const policies = [...policiesOf(service.TaskRoleArn), ...policiesOf(service.ExecutionRoleArn)];
+    expect(policies.length).toBeGreaterThanOrEqual(2);
+    const dependsOn = s.template.findResources('Custom::DjangoRelease')[release.id].DependsOn;
+    expect(dependsOn).toEqual(expect.arrayContaining(policies));
+  });
+
   test('the release task definition runs the service\'s container with its roles, logging under release/', () => {
     const service = serviceTaskDefinition(s).properties;
     const releaseTask = s.template.findResources('AWS::ECS::TaskDefinition')[releaseTaskId].Properties;
@@ -67,16 +81,23 @@ describe('release commands, default settings', () => {
     expect(new Set(functions.map((f) => referencedId(f.Properties.Role))).size).toBe(1);
   });
 
-  test('the handlers may run exactly the release task definition, pass exactly its two roles, and nothing broader', () => {
+  test('the handlers may run the release task family, pass exactly its two roles, and nothing broader', () => {
     const handler = Object.values(s.template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Handler === 'index.onEvent')!;
     const statements = statementsOfRole(s.template, referencedId(handler.Properties.Role));
     const service = serviceTaskDefinition(s).properties;
     const cluster = { 'ecs:cluster': { 'Fn::GetAtt': [idOf(s, s.environment.cluster.clusterName), 'Arn'] } };
     const byAction = (action: string) => statements.filter((st) => [st.Action].flat().includes(action));
 
-    expect(byAction('ecs:RunTask')).toEqual([
-      { Effect: 'Allow', Action: 'ecs:RunTask', Resource: { Ref: releaseTaskId }, Condition: { ArnEquals: cluster } },
-    ]);
+    // Every revision of the release family (a release's new revision is then
+    // runnable at once), never the service's family.
+    const family = s.template.findResources('AWS::ECS::TaskDefinition')[releaseTaskId].Properties.Family;
+    expect(family).not.toEqual(service.Family);
+    expect(byAction('ecs:RunTask')).toEqual([{
+      Effect: 'Allow',
+      Action: 'ecs:RunTask',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecs:eu-west-1:123456789012:task-definition/${family}:*`]] },
+      Condition: { ArnEquals: cluster },
+    }]);
     expect(byAction('iam:PassRole')).toEqual([{
       Effect: 'Allow',
       Action: 'iam:PassRole',

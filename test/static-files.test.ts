@@ -41,6 +41,12 @@ describe('static files bucket and CloudFront, default settings', () => {
     expect(s.template.findResources('AWS::S3::Bucket')[bucketId].DeletionPolicy).toBe('Retain');
   });
 
+  test('old versions of static files (each collectstatic makes some) expire after 30 days, and nothing else does', () => {
+    expect(s.template.findResources('AWS::S3::Bucket')[bucketId].Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'ExpireOldVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }],
+    });
+  });
+
   test('the bucket policy refuses non-TLS access and lets only this distribution read', () => {
     const policies = Object.values(s.template.findResources('AWS::S3::BucketPolicy'))
       .filter((p) => referencedId(p.Properties.Bucket) === bucketId);
@@ -88,6 +94,20 @@ describe('static files bucket and CloudFront, default settings', () => {
     const origin = originOf(s.template, behavior.TargetOriginId);
     expect(referencedId(origin.DomainName)).toBe(onlyResource(s.template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').id);
     expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe('http-only');
+  });
+
+  test('the origin request policy\'s name has the region in it, so one stack name in two regions does not collide', () => {
+    const policyName = (region: string) => {
+      const t = synthesize({}, { env: { ...FIXED_ENV, region } }).template;
+      return onlyResource(t, 'AWS::CloudFront::OriginRequestPolicy').properties.OriginRequestPolicyConfig.Name;
+    };
+    const [west, central] = [policyName('eu-west-1'), policyName('eu-central-1')];
+    expect(west).toMatch(/^[A-Za-z0-9]+-Pages-eu-west-1$/);
+    expect(central).toMatch(/-Pages-eu-central-1$/);
+    expect(west.length).toBeLessThanOrEqual(128);
+    // An environment-agnostic stack names it at deployment.
+    const agnostic = onlyResource(s.template, 'AWS::CloudFront::OriginRequestPolicy').properties.OriginRequestPolicyConfig.Name;
+    expect(JSON.stringify(agnostic)).toContain('{"Ref":"AWS::Region"}');
   });
 
   test('the load balancer gets every viewer header, cookie and query string, plus CloudFront-Forwarded-Proto', () => {

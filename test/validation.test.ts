@@ -1,5 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { Duration, Lazy, Stack, aws_certificatemanager as acm, aws_ec2 as ec2, aws_route53 as route53, aws_scheduler as scheduler } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Lazy, Stack, Token, aws_certificatemanager as acm, aws_ec2 as ec2, aws_rds as rds, aws_route53 as route53, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import { FIXED_ENV, MINIMAL_PROPS, REGISTRY_IMAGE, newStack, withMinimalProps } from './util';
 import { DjangoFargateEnvironment, type DjangoFargateEnvironmentProps } from '../src';
 
@@ -123,7 +125,8 @@ describe('fails at construction when', () => {
       literal('`releaseCommands` has 51 commands: at most 50 are supported')],
     ['releaseCommands are set while the release step is off', { enableReleaseCommands: false, releaseCommands: [['true']] },
       literal('`releaseCommands` is set but `enableReleaseCommands` is false')],
-    ['the release timeout exceeds 110 minutes', { releaseTimeout: Duration.hours(2) }, literal('`releaseTimeout` (2 hours) must be from 1 to 110 minutes')],
+    ['the release timeout exceeds 55 minutes', { releaseTimeout: Duration.minutes(56) },
+      literal('`releaseTimeout` (56 minutes) must be from 1 to 55 minutes: CloudFormation waits at most one hour for a custom resource')],
     // database
     ['backups are disabled', { databaseBackupRetention: Duration.days(0) }, literal('`databaseBackupRetention` (0 days) must be a whole number of days from 1 to 35')],
     ['backups are kept longer than 35 days', { databaseBackupRetention: Duration.days(36) }, literal('`databaseBackupRetention` (36 days) must be a whole number of days from 1 to 35')],
@@ -199,6 +202,128 @@ describe('fails at construction when', () => {
       literal('`latencyAlarmThreshold` (2 minutes) must be from 0.1 s to 60 s: it is compared with the p99 response time')],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+});
+
+/** A lifecycle policy file of `rules` rules, written to a temporary directory. */
+function lifecyclePolicyFileOf(rules: number): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lifecycle-')), 'policy.json');
+  fs.writeFileSync(file, JSON.stringify({
+    rules: Array.from({ length: rules }, (_, i) => ({
+      rulePriority: i + 1,
+      description: `Keep the newest images of release line ${i}`.padEnd(200, '.'),
+      selection: { tagStatus: 'tagged', tagPrefixList: [`v${i}`], countType: 'imageCountMoreThan', countNumber: 5 },
+      action: { type: 'expire' },
+    })),
+  }));
+  return file;
+}
+
+describe('fails at construction on input AWS would reject at deployment, when', () => {
+  const oneZoneVpc = (stack: Stack) => ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-12345678',
+    availabilityZones: ['eu-west-1a'],
+    publicSubnetIds: ['subnet-00000001', 'subnet-00000002'],
+    publicSubnetNames: ['PublicA', 'PublicB'],
+    privateSubnetIds: ['subnet-00000003', 'subnet-00000004'],
+    privateSubnetNames: ['PrivateA', 'PrivateB'],
+  });
+  const long = (n: number) => 'a'.repeat(n);
+
+  test.each<[string, PropsFor, RegExp]>([
+    ['project has consecutive hyphens (ECR repository names may not)', { project: 'team--task' },
+      literal('`project` ("team--task") must not contain consecutive hyphens: it forms the ECR repository name')],
+    ['environment has consecutive hyphens', { environment: 'prod--eu' }, literal('`environment` ("prod--eu") must not contain consecutive hyphens')],
+    ['the given vpc has its public subnets in one zone', (stack) => ({ vpc: oneZoneVpc(stack) }),
+      literal('`vpc` has 2 public subnets, all in "eu-west-1a": the load balancer needs public subnets in at least two Availability Zones')],
+    ['the given vpc has its private subnets in one zone', (stack) => ({ vpc: oneZoneVpc(stack) }),
+      literal('`vpc` has 2 private subnets with egress, all in "eu-west-1a": the database subnet group needs private subnets in at least two')],
+    ['the lifecycle policy is longer than ECR accepts', { lifecyclePolicyFile: lifecyclePolicyFileOf(120) },
+      /`lifecyclePolicyFile` \(.*policy\.json\) holds a policy of \d+ characters without whitespace: ECR accepts at most 30720/],
+    ['a domain name is longer than 253 characters', (stack) => ({
+      cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1), domainNames: [`${long(60)}.${long(60)}.${long(60)}.${long(60)}.example.com`],
+    }), /`domainNames\[0\]` \("a+(\.a+){3}\.example\.com"\) has 255 characters: a domain name has at most 253/],
+    ['a domain label is longer than 63 characters', (stack) => ({
+      cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1), domainNames: [`${long(64)}.example.com`],
+    }), literal(`\`domainNames[0]\` ("${long(64)}.example.com") has a label of 64 characters: each dot-separated part of a domain name has at most 63`)],
+    ['there are more than 100 domain names', (stack) => ({
+      cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1), domainNames: Array.from({ length: 101 }, (_, i) => `www${i}.example.com`),
+    }), literal('`domainNames` has 101 names: a CloudFront distribution takes at most 100 aliases')],
+    ['the health-check path is longer than 1024 characters', { healthCheckPath: `/${long(1024)}` },
+      literal('`healthCheckPath` has 1025 characters: a target group\'s health-check path has at most 1024')],
+    ['a release command overflows ecs:RunTask overrides', { releaseCommands: [['python', 'manage.py', 'migrate'], ['echo', long(8200)]] },
+      /`releaseCommands\[1\]` makes \d+ characters of task overrides: ECS accepts at most 8192/],
+    ['containerEnvironment makes the task definition larger than 64 KiB', { containerEnvironment: Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`V${i}`, 'x'.repeat(1000)])) },
+      /`containerEnvironment` and `containerSecrets` make a task definition of about \d+ bytes: ECS accepts at most 65536/],
+    ['a worker\'s environment makes its task definition larger than 64 KiB', {
+      containerEnvironment: { BIG: 'x'.repeat(40000) }, workers: [{ ...CELERY, environment: { MORE: 'y'.repeat(20000) } }],
+    }, /`workers\[0\].environment` with `containerEnvironment` makes a task definition of about \d+ bytes/],
+    ['databaseEngineVersion is another major version', { databaseEngineVersion: rds.PostgresEngineVersion.VER_16_4 },
+      literal('`databaseEngineVersion` ("16.4") must be a PostgreSQL 17 version')],
+    ['databaseMaxAllocatedStorageGiB is beyond the engine maximum', { databaseMaxAllocatedStorageGiB: 70000 },
+      literal('`databaseMaxAllocatedStorageGiB` (70000) must be at most 65536')],
+  ])('%s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test('an app has two environments with the same project and environment in one account and region', () => {
+    const app = new App();
+    const first = new Stack(app, 'First', { env: FIXED_ENV });
+    new DjangoFargateEnvironment(first, 'Env', MINIMAL_PROPS);
+    const second = new Stack(app, 'Second', { env: FIXED_ENV });
+    expect(() => new DjangoFargateEnvironment(second, 'Env', MINIMAL_PROPS)).toThrow(literal(
+      '`project` and `environment` ("team-task", "production") are those of the DjangoFargateEnvironment at First/Env, in the same account and region: both would create the ECR repository "team-task-production"',
+    ));
+    // Another region has its own repositories.
+    const elsewhere = new Stack(app, 'Elsewhere', { env: { ...FIXED_ENV, region: 'eu-central-1' } });
+    expect(() => new DjangoFargateEnvironment(elsewhere, 'Env', MINIMAL_PROPS)).not.toThrow();
+  });
+
+  test('accepts the limits themselves', () => {
+    expect(() => build({ releaseTimeout: Duration.minutes(55), healthCheckPath: `/${long(1023)}`, databaseMaxAllocatedStorageGiB: 65536 })).not.toThrow();
+    expect(() => build({ containerEnvironment: { BIG: 'x'.repeat(50000) } })).not.toThrow();
+  });
+});
+
+describe('tokens', () => {
+  const param = (stack: Stack, id: string, type = 'String') => new CfnParameter(stack, id, { type });
+  const synthTime = (prop: string) => literal(`\`${prop}\` is an unresolved token (e.g. a CfnParameter or an SSM value): it must be known at synth time`);
+
+  test.each<[string, PropsFor, RegExp]>([
+    ['project is a CfnParameter', (stack) => ({ project: param(stack, 'P').valueAsString }), synthTime('project')],
+    ['environment is a CfnParameter', (stack) => ({ environment: param(stack, 'P').valueAsString }), synthTime('environment')],
+    ['natGateways is a CfnParameter', (stack) => ({ natGateways: param(stack, 'P', 'Number').valueAsNumber }), synthTime('natGateways')],
+    ['a containerSecrets value is a token', (stack) => ({ containerSecrets: { API_KEY: param(stack, 'P').valueAsString } }), synthTime('containerSecrets.API_KEY')],
+    ['a parameterNames suffix is a token', (stack) => ({ parameterNames: { databasePassword: param(stack, 'P').valueAsString } }),
+      synthTime('parameterNames.databasePassword')],
+    ['releaseTimeout is a token', (stack) => ({ releaseTimeout: Duration.minutes(param(stack, 'P', 'Number').valueAsNumber) }), synthTime('releaseTimeout')],
+    ['domainNames is a list token', (stack) => ({
+      cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1),
+      domainNames: param(stack, 'P', 'CommaDelimitedList').valueAsList,
+    }), synthTime('domainNames')],
+  ])('%s: rejected, naming the prop', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test('a CloudFront certificate whose ARN is a token may be in us-east-1: accepted in a eu-west-1 stack', () => {
+    expect(() => build((stack) => ({
+      cloudFrontCertificate: acm.Certificate.fromCertificateArn(stack, 'C', Token.asString(param(stack, 'CertArn').valueAsString)),
+      domainNames: ['www.example.com'],
+    }))).not.toThrow();
+  });
+
+  test('a CloudFront certificate created in a eu-west-1 stack is still rejected', () => {
+    expect(() => build((stack) => ({
+      cloudFrontCertificate: new acm.Certificate(stack, 'C', { domainName: 'www.example.com' }),
+      domainNames: ['www.example.com'],
+    }))).toThrow(literal('`cloudFrontCertificate` is in eu-west-1'));
+  });
+
+  test('a single domain name may be a token inside a literal list', () => {
+    expect(() => build((stack) => ({
+      cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1),
+      domainNames: [param(stack, 'P').valueAsString],
+    }))).not.toThrow();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Duration, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import type { Duration, aws_ec2 as ec2, aws_rds as rds } from 'aws-cdk-lib';
 
 /**
  * The RDS PostgreSQL database.
@@ -17,6 +17,23 @@ export interface DatabaseOptions {
    * @default Duration.days(7)
    */
   readonly databaseBackupRetention?: Duration;
+
+  /**
+   * PostgreSQL version of the database: a minor version of PostgreSQL 17.
+   *
+   * RDS retires old minor versions; after that, a new environment pinned to
+   * one fails to create. Minor upgrades are automatic in the maintenance
+   * window, so a running database moves ahead by itself. To create new
+   * environments on a newer minor version, set it here, e.g.
+   * `rds.PostgresEngineVersion.VER_17_6` or
+   * `rds.PostgresEngineVersion.of('17.7', '17')`; for an existing database this
+   * is the minor upgrade RDS would make anyway (never choose a version below
+   * the one it runs). Another major version needs a planned upgrade and is
+   * rejected.
+   *
+   * @default rds.PostgresEngineVersion.VER_17_6
+   */
+  readonly databaseEngineVersion?: rds.PostgresEngineVersion;
 
   /**
    * Instance class of the database.

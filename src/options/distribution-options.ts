@@ -65,9 +65,10 @@ export interface DistributionOptions {
   /**
    * Refuse requests that reach the load balancer without coming through this distribution.
    *
-   * CloudFront adds an `X-Origin-Verify` header whose value Secrets Manager
+   * CloudFront adds an `X-Origin-Secret` header whose value Secrets Manager
    * generates at deployment; both listeners forward to the service only when
-   * the header matches and answer 403 otherwise. The value never appears in
+   * the header matches and answer 403 otherwise. Django's error reports mask
+   * it (its name contains `SECRET`). The value never appears in
    * the template. Turn it off only if clients must call the load balancer
    * directly.
    *

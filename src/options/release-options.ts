@@ -31,9 +31,12 @@ export interface ReleaseOptions {
   readonly releaseCommands?: string[][];
 
   /**
-   * How long all release commands together may take before the deployment fails, from 1 to 110 minutes.
+   * How long all release commands together may take before the deployment fails, from 1 to 55 minutes.
    *
-   * A command still running then is stopped.
+   * A command still running then is stopped. CloudFormation waits at most
+   * one hour for the release step (a custom resource), which needs 5 minutes
+   * beyond this timeout to stop a late command and report it; longer work
+   * belongs in a task of its own, outside the deployment.
    *
    * @default Duration.minutes(15)
    */

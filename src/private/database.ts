@@ -41,10 +41,10 @@ export interface DatabaseProps {
   readonly removalPolicy: RemovalPolicy;
   /** Customer key the parameters are encrypted with, if not the AWS-managed `aws/ssm`. */
   readonly parameterEncryptionKey?: kms.IKey;
+  /** A full minor version of PostgreSQL 17 (validated). */
+  readonly engineVersion: rds.PostgresEngineVersion;
 }
 
-/** The PostgreSQL engine: a full minor version, so upgrades happen on purpose. */
-export const POSTGRES_ENGINE = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_6 });
 
 /**
  * The RDS PostgreSQL instance, private and encrypted, with credentials read
@@ -56,6 +56,8 @@ export class Database extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const disposable = props.removalPolicy === RemovalPolicy.DESTROY;
+    // A full minor version; RDS's automatic minor upgrades move it ahead.
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion });
 
     // CloudFormation resolves `ssm-secure` references for MasterUserPassword
     // but not for MasterUsername or DBName, and `{{resolve:ssm:...}}` refuses
@@ -77,7 +79,7 @@ export class Database extends Construct {
     }
 
     const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
-      engine: POSTGRES_ENGINE,
+      engine,
       description: 'Django PostgreSQL parameters',
       parameters: {
         // Only TLS connections; psycopg's default sslmode=prefer complies.
@@ -86,7 +88,7 @@ export class Database extends Construct {
     });
 
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
-      engine: POSTGRES_ENGINE,
+      engine,
       instanceType: props.instanceType,
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },

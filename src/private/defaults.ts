@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, aws_cloudfront as cloudfront, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, aws_cloudfront as cloudfront, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_rds as rds } from 'aws-cdk-lib';
 
 /** The defaults of DESIGN.md, in one place; props docs repeat them as `@default`. */
 export const DEFAULTS = {
@@ -23,6 +23,8 @@ export const DEFAULTS = {
   enableReleaseCommands: true,
   databaseMultiAz: false,
   databaseBackupRetention: Duration.days(7),
+  // The newest PostgreSQL 17 minor version the aws-cdk-lib floor (2.221.0) knows.
+  databaseEngineVersion: rds.PostgresEngineVersion.VER_17_6,
   databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
   databaseAllocatedStorageGiB: 20,
   databaseMaxAllocatedStorageGiB: 100,

@@ -1,5 +1,6 @@
 import {
   Duration,
+  RemovalPolicy,
   Stack,
   Token,
   aws_certificatemanager as acm,
@@ -21,10 +22,18 @@ export interface LoadBalancerProps {
   /** Forward only requests carrying CloudFront's secret header; answer others 403. */
   readonly originProtection: boolean;
   readonly accessLogsBucket: s3.IBucket;
+  /** RETAIN turns deletion protection on; DESTROY (a disposable environment) leaves it off. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
-/** Name of the header CloudFront adds to prove a request came through it. */
-export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
+/**
+ * Name of the header CloudFront adds to prove a request came through it.
+ *
+ * Django sees it as `HTTP_X_ORIGIN_SECRET`, which matches the pattern of its
+ * default `SafeExceptionReporterFilter` (`API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE`):
+ * error reports and debug pages show it masked, never its value.
+ */
+export const ORIGIN_VERIFY_HEADER = 'X-Origin-Secret';
 
 /**
  * The internet-facing ALB, its IP target group and its listeners: HTTP on 80
@@ -49,6 +58,8 @@ export class LoadBalancer extends Construct {
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, onePerAz: true },
       securityGroup: props.securityGroup,
       dropInvalidHeaderFields: true,
+      // Like the database: an environment that keeps its data is not deleted by accident.
+      deletionProtection: props.removalPolicy !== RemovalPolicy.DESTROY,
     });
     // The bucket policy for ALB access logs names the region's ELB log
     // delivery principal, so the region must be known at synthesis.

@@ -15,6 +15,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { suppressNag } from './nag';
+import { RELEASE_TIMEOUT_MARGIN_MINUTES } from './validation';
 
 /** Props of the `Release` construct; all already validated. */
 export interface ReleaseProps {
@@ -72,9 +73,17 @@ export class Release extends Construct {
     });
     handlerLogs.grantWrite(role);
     const inCluster = { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } };
+    // Every revision of the release family: each release registers a new
+    // revision, and a grant on the exact one would rewrite this policy seconds
+    // before the handler uses it (IAM is eventually consistent).
+    const releaseFamily = stack.formatArn({
+      service: 'ecs',
+      resource: 'task-definition',
+      resourceName: `${props.taskDefinition.family}:*`,
+    });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['ecs:RunTask'],
-      resources: [props.taskDefinition.taskDefinitionArn],
+      resources: [releaseFamily],
       conditions: inCluster,
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -96,8 +105,12 @@ export class Release extends Construct {
     }));
     suppressNag(role.node.findChild('DefaultPolicy'), {
       id: 'AwsSolutions-IAM5',
-      reason: 'Release tasks get new ids on every run and ecs:ListTasks has no resource-level permission; the ecs:cluster condition limits all of them to this cluster.',
-      appliesTo: ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:ecs:.*:task\\/.*\\/\\*$/' }],
+      reason: 'Release tasks get new ids on every run, each release registers a new revision of the release task family, and ecs:ListTasks has no resource-level permission; the ecs:cluster condition limits all of them to this cluster.',
+      appliesTo: [
+        'Resource::*',
+        { regex: '/^Resource::arn:<AWS::Partition>:ecs:.*:task\\/.*\\/\\*$/' },
+        { regex: '/^Resource::arn:<AWS::Partition>:ecs:.*:task-definition\\/.*:\\*$/' },
+      ],
     });
 
     const code = lambda.Code.fromAsset(handlerDirectory(), { exclude: ['*.ts'] });
@@ -138,7 +151,7 @@ export class Release extends Construct {
       queryInterval: Duration.seconds(15),
       // A margin beyond the release's own timeout, so the handler stops a
       // late task and reports it rather than the framework giving up.
-      totalTimeout: props.timeout.plus(Duration.minutes(5)),
+      totalTimeout: props.timeout.plus(Duration.minutes(RELEASE_TIMEOUT_MARGIN_MINUTES)),
       frameworkOnEventRole: onEventRole,
       frameworkCompleteAndTimeoutRole: completeRole,
       logGroup: handlerLogs,
@@ -180,5 +193,10 @@ export class Release extends Construct {
     });
     // The tasks need the network's egress (image, parameters) to run.
     this.resource.node.addDependency(props.vpc.internetConnectivityEstablished);
+    // And their roles' policies, whole: a secret or key added in the same
+    // deployment must be readable before the first task starts. A dependency
+    // on a construct covers every resource under it at synthesis, so grants
+    // made after this point (the roles' DefaultPolicy) are included.
+    this.resource.node.addDependency(taskRole, executionRole);
   }
 }

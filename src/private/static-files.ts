@@ -1,6 +1,9 @@
 import {
   Duration,
+  Names,
   type RemovalPolicy,
+  Stack,
+  Token,
   aws_certificatemanager as acm,
   aws_cloudfront as cloudfront,
   aws_cloudfront_origins as origins,
@@ -10,6 +13,15 @@ import {
 import { Construct } from 'constructs';
 import { suppressNag } from './nag';
 import { privateBucketProps } from './private-bucket';
+
+/**
+ * Regions whose buckets CloudFront does not deliver standard logs to: a
+ * distribution logging to a bucket there fails to deploy.
+ */
+export const NO_CLOUDFRONT_LOG_REGIONS = ['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'];
+
+/** Days an overwritten or deleted static file's old version is kept (for rolling back). */
+export const STATIC_NONCURRENT_VERSION_DAYS = 30;
 
 /** Props of the `StaticFiles` construct. */
 export interface StaticFilesProps {
@@ -42,16 +54,25 @@ export class StaticFiles extends Construct {
   constructor(scope: Construct, id: string, props: StaticFilesProps) {
     super(scope, id);
 
-    this.bucket = new s3.Bucket(this, 'Bucket', privateBucketProps({
-      accessLogsBucket: props.accessLogsBucket,
-      accessLogsPrefix: 'static-bucket/',
-      removalPolicy: props.removalPolicy,
-    }));
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...privateBucketProps({
+        accessLogsBucket: props.accessLogsBucket,
+        accessLogsPrefix: 'static-bucket/',
+        removalPolicy: props.removalPolicy,
+      }),
+      // Every collectstatic overwrites files: keep their old versions long
+      // enough to roll back, not forever.
+      lifecycleRules: [{ id: 'ExpireOldVersions', noncurrentVersionExpiration: Duration.days(STATIC_NONCURRENT_VERSION_DAYS) }],
+    });
 
     // Dynamic pages: nothing cached, everything the viewer sent forwarded.
     // CloudFront-Forwarded-Proto tells Django the viewer's protocol, whatever
     // CloudFront uses to reach the ALB (SECURE_PROXY_SSL_HEADER).
     const forwardEverything = new cloudfront.OriginRequestPolicy(this, 'ForwardEverything', {
+      // Policy names are unique per account, and aws-cdk-lib's generated one
+      // has no region in it (aws/aws-cdk#34336): the same stack name in two
+      // regions of one account would collide.
+      originRequestPolicyName: `${Names.uniqueResourceName(this, { maxLength: 96 })}-Pages-${Stack.of(this).region}`,
       comment: 'Django pages: all viewer headers, cookies and query strings, plus the viewer protocol',
       headerBehavior: cloudfront.OriginRequestHeaderBehavior.all('CloudFront-Forwarded-Proto', 'CloudFront-Viewer-Address'),
       cookieBehavior: cloudfront.OriginRequestCookieBehavior.all(),
@@ -71,6 +92,9 @@ export class StaticFiles extends Construct {
       : new origins.LoadBalancerV2Origin(props.loadBalancer, { ...originOptions, protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY });
 
     const useCertificate = Boolean(props.certificate && props.domainNames && props.domainNames.length > 0);
+    // The access-log bucket is in the stack's region.
+    const region = Stack.of(this).region;
+    const cloudFrontLogs = Token.isUnresolved(region) || !NO_CLOUDFRONT_LOG_REGIONS.includes(region);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Django site: /static/* from S3, everything else from the load balancer',
       priceClass: props.priceClass,
@@ -81,9 +105,9 @@ export class StaticFiles extends Construct {
       // own certificate both settings are ignored (and aws-cdk-lib warns).
       minimumProtocolVersion: useCertificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       sslSupportMethod: useCertificate ? cloudfront.SSLMethod.SNI : undefined,
-      enableLogging: true,
-      logBucket: props.accessLogsBucket,
-      logFilePrefix: 'cloudfront/',
+      enableLogging: cloudFrontLogs,
+      logBucket: cloudFrontLogs ? props.accessLogsBucket : undefined,
+      logFilePrefix: cloudFrontLogs ? 'cloudfront/' : undefined,
       defaultBehavior: {
         origin: originToLoadBalancer,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -119,6 +143,12 @@ export class StaticFiles extends Construct {
       suppressNag(this.distribution, {
         id: 'AwsSolutions-CFR5',
         reason: 'CloudFront reaches the ALB over HTTP because no certificate covers the ALB DNS name; origin protection restricts the ALB to this distribution.',
+      });
+    }
+    if (!cloudFrontLogs) {
+      suppressNag(this.distribution, {
+        id: 'AwsSolutions-CFR3',
+        reason: `CloudFront does not deliver standard logs to buckets in ${region}, where the access-log bucket is; the load balancer's access logs record the requests that reach it.`,
       });
     }
     if (!useCertificate) {

@@ -1,5 +1,5 @@
-import { Duration, Stack, Token, aws_certificatemanager as acm, aws_route53 as route53 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Duration, Resource, Stack, Token, aws_certificatemanager as acm, aws_route53 as route53 } from 'aws-cdk-lib';
+import { Construct, type IConstruct } from 'constructs';
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Block } from './cidr';
 import { BROKER_URL_VARIABLE, CACHE_URL_VARIABLE, DEFAULTS, MEDIA_BUCKET_VARIABLE } from './defaults';
 import { FARGATE_CPU_VALUES, describeMemoryChoices, fargateMemoryFor } from './fargate-sizes';
@@ -26,6 +26,25 @@ const MAX_STOP_TIMEOUT_SECONDS = 120;
 const MAX_CACHE_STORAGE_GIB = 5000;
 // Deliberately loose: SNS checks the address; this catches typos such as a missing '@' or domain.
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+// AWS limits nothing else checks before deployment.
+const MAX_LIFECYCLE_POLICY_CHARS = 30720;
+const MAX_DOMAIN_NAME_CHARS = 253;
+const MAX_DOMAIN_LABEL_CHARS = 63;
+const MAX_ALIASES = 100;
+const MAX_HEALTH_CHECK_PATH_CHARS = 1024;
+const MAX_RUN_TASK_OVERRIDES_CHARS = 8192;
+const MAX_STORAGE_GIB = 65536;
+const MAX_TASK_DEFINITION_BYTES = 65536;
+// What a task definition holds besides the variables: the container's other
+// settings, the default variables and secrets, log configuration (generous).
+const TASK_DEFINITION_OVERHEAD_BYTES = 6144;
+// A secret as registered: its name and the parameter's ARN.
+const SECRET_BYTES = 200;
+// The provider framework answers CloudFormation within the release's timeout
+// plus this margin, and CloudFormation waits at most one hour for a custom resource.
+export const RELEASE_TIMEOUT_MARGIN_MINUTES = 5;
+const MAX_RELEASE_TIMEOUT_MINUTES = 60 - RELEASE_TIMEOUT_MARGIN_MINUTES;
+const SUPPORTED_POSTGRES_MAJOR = '17';
 const MIN_LATENCY_THRESHOLD_SECONDS = 0.1;
 const MAX_LATENCY_THRESHOLD_SECONDS = 60;
 
@@ -43,6 +62,11 @@ function known(value: unknown): boolean {
 
 function show(value: unknown): string {
   return JSON.stringify(value);
+}
+
+/** The message for a prop that is a token although it must be known at synthesis; `why` says what it decides. */
+function mustBeKnown(prop: string, why: string): string {
+  return `\`${prop}\` is an unresolved token (e.g. a CfnParameter or an SSM value): it must be known at synth time, because ${why}; pass a literal value`;
 }
 
 /**
@@ -66,6 +90,8 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
   checkBackgroundWork(props, add);
   checkMonitoring(props, add);
   const lifecyclePolicy = checkRegistry(props, add);
+  checkLimits(props, add);
+  checkUniqueInApp(scope, props, add);
 
   if (problems.length > 0) {
     throw new Error(
@@ -73,15 +99,22 @@ export function validateProps(scope: Construct, props: DjangoFargateEnvironmentP
       problems.map((p) => `  - ${p}`).join('\n'),
     );
   }
+  registerInApp(scope, props);
   return { lifecyclePolicy: lifecyclePolicy! };
 }
 
 function checkNames(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
   for (const prop of ['project', 'environment'] as const) {
     const value = props[prop];
+    if (Token.isUnresolved(value)) {
+      add(mustBeKnown(prop, 'it forms the ECR repository name (lower-cased), the cache name and the SSM parameter names'));
+      continue;
+    }
     if (!known(value)) continue;
     if (!NAME.test(value)) {
       add(`\`${prop}\` (${show(value)}) must be 1-32 letters, digits or hyphens, starting and ending with a letter or digit: it forms SSM parameter names and the ECR repository name, e.g. 'team-task'`);
+    } else if (value.includes('--')) {
+      add(`\`${prop}\` (${show(value)}) must not contain consecutive hyphens: it forms the ECR repository name, where separators may not follow each other, e.g. 'team-task'`);
     }
   }
   if (known(props.project) && /^(aws|ssm)/i.test(props.project)) {
@@ -89,7 +122,9 @@ function checkNames(props: DjangoFargateEnvironmentProps, add: (p: string) => vo
   }
 
   for (const [key, suffix] of Object.entries(props.parameterNames ?? {})) {
-    if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
+    if (Token.isUnresolved(suffix)) {
+      add(mustBeKnown(`parameterNames.${key}`, 'it forms the name of an SSM parameter the construct reads and grants access to'));
+    } else if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
       add(`\`parameterNames.${key}\` (${show(suffix)}) must be 1-128 letters, digits, '_', '.' or '-': it is the suffix of an SSM parameter name`);
     }
   }
@@ -98,7 +133,9 @@ function checkNames(props: DjangoFargateEnvironmentProps, add: (p: string) => vo
     if (!ENV_VAR.test(name)) {
       add(`\`containerSecrets\` key ${show(name)} is not a valid environment variable name: use letters, digits and '_', not starting with a digit`);
     }
-    if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
+    if (Token.isUnresolved(suffix)) {
+      add(mustBeKnown(`containerSecrets.${name}`, 'it forms the name of an SSM parameter the construct grants the tasks access to'));
+    } else if (known(suffix) && !PARAMETER_SUFFIX.test(suffix)) {
       add(`\`containerSecrets.${name}\` (${show(suffix)}) must be an SSM parameter suffix of 1-128 letters, digits, '_', '.' or '-'`);
     }
   }
@@ -123,6 +160,12 @@ function checkNetwork(props: DjangoFargateEnvironmentProps, add: (p: string) => 
     const priv = props.vpc.privateSubnets.length;
     if (pub < 2) add(`\`vpc\` has ${pub} public subnet(s): the load balancer needs at least 2, in two Availability Zones`);
     if (priv < 2) add(`\`vpc\` has ${priv} private subnet(s) with egress: the service and the database need at least 2, in two Availability Zones`);
+    // Subnets in one zone do not count twice. (Zones that are tokens count as distinct.)
+    const zones = (subnets: readonly { availabilityZone: string }[]) => [...new Set(subnets.map((s) => s.availabilityZone))];
+    const pubZones = zones(props.vpc.publicSubnets);
+    const privZones = zones(props.vpc.privateSubnets);
+    if (pub >= 2 && pubZones.length < 2) add(`\`vpc\` has ${pub} public subnets, all in ${show(pubZones[0])}: the load balancer needs public subnets in at least two Availability Zones`);
+    if (priv >= 2 && privZones.length < 2) add(`\`vpc\` has ${priv} private subnets with egress, all in ${show(privZones[0])}: the database subnet group needs private subnets in at least two Availability Zones`);
     return;
   }
 
@@ -164,16 +207,24 @@ function checkNetwork(props: DjangoFargateEnvironmentProps, add: (p: string) => 
   checkList('privateSubnetCidrs', props.privateSubnetCidrs ?? DEFAULTS.privateSubnetCidrs, 'the database subnet group spans two Availability Zones');
 
   const nat = props.natGateways;
-  if (known(nat) && (!Number.isInteger(nat) || nat! < 1 || nat! > publicCidrs.length)) {
+  if (Token.isUnresolved(nat)) {
+    add(mustBeKnown('natGateways', 'it decides how many NAT devices the construct creates and which subnets route through each'));
+  } else if (known(nat) && (!Number.isInteger(nat) || nat! < 1 || nat! > publicCidrs.length)) {
     const kind = props.natProvider ? 'NAT devices of `natProvider`' : 'NAT gateways';
     add(`\`natGateways\` (${nat}) must be an integer from 1 to the number of public subnets (${publicCidrs.length}): it counts the ${kind}, one per public subnet at most, and the service needs egress to pull its image and read its parameters`);
   }
 }
 
-/** The region of a certificate, from its ARN or the stack that holds it; undefined when unknown. */
+/**
+ * The region of a certificate, from its ARN or the stack that creates it;
+ * undefined when unknown. An imported certificate whose ARN is a token (e.g.
+ * from an SSM parameter) may be in any region: its `env` is merely the
+ * importing stack's.
+ */
 export function certificateRegion(cert: acm.ICertificate): string | undefined {
   const arn = cert.certificateArn;
   if (!Token.isUnresolved(arn)) return ACM_ARN.exec(arn)?.[1];
+  if (!Resource.isOwnedResource(cert)) return undefined;
   const region = cert.env.region;
   return Token.isUnresolved(region) ? undefined : region;
 }
@@ -196,6 +247,10 @@ function checkCertificates(scope: Construct, props: DjangoFargateEnvironmentProp
   const cfRegion = cfCert && certificateRegion(cfCert);
   if (cfRegion && cfRegion !== CLOUDFRONT_CERTIFICATE_REGION) {
     add(`\`cloudFrontCertificate\` is in ${cfRegion}: CloudFront only uses certificates from us-east-1; request or import one there`);
+  }
+  if (Token.isUnresolved(props.domainNames)) {
+    add(mustBeKnown('domainNames', 'each name is checked and the first forms the site\'s URL; a single name may be a token inside a literal list, e.g. [name]'));
+    return;
   }
   const domainNames = props.domainNames;
   if (cfCert && !(domainNames && domainNames.length)) {
@@ -297,6 +352,10 @@ function checkCpuTarget(prop: string, target: number | undefined, add: (p: strin
 }
 
 function checkDatabase(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const engine = props.databaseEngineVersion;
+  if (engine && known(engine.postgresMajorVersion) && engine.postgresMajorVersion !== SUPPORTED_POSTGRES_MAJOR) {
+    add(`\`databaseEngineVersion\` (${show(engine.postgresFullVersion)}) must be a PostgreSQL ${SUPPORTED_POSTGRES_MAJOR} version, e.g. rds.PostgresEngineVersion.VER_17_6: the parameter group is for PostgreSQL ${SUPPORTED_POSTGRES_MAJOR}, and another major version needs a planned upgrade`);
+  }
   const retention: Duration | undefined = props.databaseBackupRetention;
   if (retention && !retention.isUnresolved()) {
     const days = retention.toHours() / 24;
@@ -341,10 +400,12 @@ function checkRelease(props: DjangoFargateEnvironmentProps, add: (p: string) => 
     });
   }
   const timeout = props.releaseTimeout;
-  if (timeout && !timeout.isUnresolved()) {
+  if (timeout && timeout.isUnresolved()) {
+    add(mustBeKnown('releaseTimeout', 'it sets the release state machine\'s timeout and its number of polls'));
+  } else if (timeout) {
     const minutes = timeout.toSeconds() / 60;
-    if (minutes < 1 || minutes > 110) {
-      add(`\`releaseTimeout\` (${timeout.toHumanString()}) must be from 1 to 110 minutes: the deployment waits at most two hours for a custom resource`);
+    if (minutes < 1 || minutes > MAX_RELEASE_TIMEOUT_MINUTES) {
+      add(`\`releaseTimeout\` (${timeout.toHumanString()}) must be from 1 to ${MAX_RELEASE_TIMEOUT_MINUTES} minutes: CloudFormation waits at most one hour for a custom resource, and the release step needs ${RELEASE_TIMEOUT_MARGIN_MINUTES} of them to stop a late command and report it`);
     }
   }
 }
@@ -493,6 +554,10 @@ function checkRegistry(props: DjangoFargateEnvironmentProps, add: (p: string) =>
   if (props.lifecyclePolicyFile !== undefined) {
     const loaded = loadLifecyclePolicyFile(props.lifecyclePolicyFile);
     loaded.problems.forEach(add);
+    const stored = loaded.policy && JSON.stringify(loaded.policy).length;
+    if (stored && stored > MAX_LIFECYCLE_POLICY_CHARS) {
+      add(`\`lifecyclePolicyFile\` (${props.lifecyclePolicyFile}) holds a policy of ${stored} characters without whitespace: ECR accepts at most ${MAX_LIFECYCLE_POLICY_CHARS}; combine rules`);
+    }
     return loaded.policy;
   }
   if (known(max) && (!Number.isInteger(max) || max! < 1 || max! > 10000)) {
@@ -500,4 +565,87 @@ function checkRegistry(props: DjangoFargateEnvironmentProps, add: (p: string) =>
     return undefined;
   }
   return defaultLifecyclePolicy(max ?? DEFAULTS.maxImageCount);
+}
+
+/** AWS limits that only deployment would otherwise find. */
+function checkLimits(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const domainNames = props.domainNames;
+  if (domainNames && !Token.isUnresolved(domainNames)) {
+    if (domainNames.length > MAX_ALIASES) {
+      add(`\`domainNames\` has ${domainNames.length} names: a CloudFront distribution takes at most ${MAX_ALIASES} aliases`);
+    }
+    domainNames.forEach((name, i) => {
+      if (!known(name)) return;
+      if (name.length > MAX_DOMAIN_NAME_CHARS) {
+        add(`\`domainNames[${i}]\` (${show(name)}) has ${name.length} characters: a domain name has at most ${MAX_DOMAIN_NAME_CHARS}`);
+      }
+      const long = name.split('.').find((label) => label.length > MAX_DOMAIN_LABEL_CHARS);
+      if (long) {
+        add(`\`domainNames[${i}]\` (${show(name)}) has a label of ${long.length} characters: each dot-separated part of a domain name has at most ${MAX_DOMAIN_LABEL_CHARS}`);
+      }
+    });
+  }
+
+  const path = props.healthCheckPath;
+  if (known(path) && path!.length > MAX_HEALTH_CHECK_PATH_CHARS) {
+    add(`\`healthCheckPath\` has ${path!.length} characters: a target group's health-check path has at most ${MAX_HEALTH_CHECK_PATH_CHARS}`);
+  }
+
+  const maxStorage = props.databaseMaxAllocatedStorageGiB;
+  if (known(maxStorage) && maxStorage! > MAX_STORAGE_GIB) {
+    add(`\`databaseMaxAllocatedStorageGiB\` (${maxStorage}) must be at most ${MAX_STORAGE_GIB}: the largest gp2/gp3 volume RDS for PostgreSQL offers`);
+  }
+
+  // ECS refuses a task definition over 64 KiB; the variables are most of it.
+  const variableBytes = (variables: { [name: string]: string } | undefined) =>
+    Buffer.byteLength(JSON.stringify(Object.entries(variables ?? {}).map(([name, value]) => ({ name, value }))));
+  const secretBytes = Object.keys(props.containerSecrets ?? {}).length * SECRET_BYTES;
+  const base = variableBytes(props.containerEnvironment) + secretBytes + TASK_DEFINITION_OVERHEAD_BYTES;
+  if (base > MAX_TASK_DEFINITION_BYTES) {
+    add(`\`containerEnvironment\` and \`containerSecrets\` make a task definition of about ${base} bytes: ECS accepts at most ${MAX_TASK_DEFINITION_BYTES}; move large values into SSM parameters read by the application, or into the image`);
+  } else {
+    (props.workers ?? []).forEach((w, i) => {
+      const total = base + variableBytes(w.environment);
+      if (total > MAX_TASK_DEFINITION_BYTES) {
+        add(`\`workers[${i}].environment\` with \`containerEnvironment\` makes a task definition of about ${total} bytes: ECS accepts at most ${MAX_TASK_DEFINITION_BYTES}; move large values into SSM parameters or into the image`);
+      }
+    });
+  }
+
+  (props.releaseCommands ?? []).forEach((command, i) => {
+    if (!Array.isArray(command)) return;
+    // What the release step passes to ecs:RunTask for this command.
+    const overrides = JSON.stringify({ containerOverrides: [{ name: DEFAULTS.containerName, command }] });
+    if (overrides.length > MAX_RUN_TASK_OVERRIDES_CHARS) {
+      add(`\`releaseCommands[${i}]\` makes ${overrides.length} characters of task overrides: ECS accepts at most ${MAX_RUN_TASK_OVERRIDES_CHARS}; move the arguments into a script in the image`);
+    }
+  });
+}
+
+/** The environments of one app by their ECR repository (per account and region), as construct paths. */
+const ENVIRONMENTS_IN_APP = new WeakMap<IConstruct, Map<string, string>>();
+
+function repositoryKey(scope: Construct, props: DjangoFargateEnvironmentProps): string | undefined {
+  if (!known(props.project) || !known(props.environment)) return undefined;
+  const stack = Stack.of(scope);
+  // An environment-agnostic stack may deploy anywhere: it counts as one place.
+  const where = (v: string) => Token.isUnresolved(v) ? '?' : v;
+  return `${where(stack.account)}/${where(stack.region)}/${props.project}-${props.environment}`.toLowerCase();
+}
+
+function checkUniqueInApp(scope: Construct, props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  const key = repositoryKey(scope, props);
+  const other = key && ENVIRONMENTS_IN_APP.get(scope.node.root)?.get(key);
+  if (other) {
+    add(`\`project\` and \`environment\` (${show(props.project)}, ${show(props.environment)}) are those of the DjangoFargateEnvironment at ${other}, in the same account and region: both would create the ECR repository ${show(`${props.project}-${props.environment}`.toLowerCase())} and read the same SSM parameters; give one of them another \`environment\``);
+  }
+}
+
+function registerInApp(scope: Construct, props: DjangoFargateEnvironmentProps) {
+  const key = repositoryKey(scope, props);
+  if (!key) return;
+  const root = scope.node.root;
+  const seen = ENVIRONMENTS_IN_APP.get(root) ?? new Map<string, string>();
+  ENVIRONMENTS_IN_APP.set(root, seen);
+  seen.set(key, scope.node.path);
 }
