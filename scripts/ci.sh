@@ -5,8 +5,9 @@
 #
 #   build     jsii compile, API.md, strict rosetta (sequential: the rest needs them)
 #   then three lanes at once (two cores; lanes B and C wait on the network a lot):
-#     A tests      jest on the newest aws-cdk-lib (with the built-in validation
-#                  suite), tsc + jest on the floor, eslint, integ snapshots, jsii-diff
+#     A tests      tsc over everything (jest only transpiles), jest on the newest
+#                  aws-cdk-lib (with the built-in validation suite), eslint,
+#                  tsc + jest on the floor, integ snapshots, jsii-diff
 #     B packages   jsii-pacmak (js, python, java) -> the Python and Java consumers
 #     C templates  synth the example -> the Django end-to-end test -> cfn-lint
 #   check:clean  generated files are committed
@@ -33,7 +34,8 @@ stage() {
 }
 
 lane_tests() {
-  stage "jest + eslint (aws-cdk-lib newest)" npx projen test &&
+  stage "tsc (src, tests, examples)" npx tsc -p tsconfig.dev.json &&
+    stage "jest + eslint (aws-cdk-lib newest)" npx projen test &&
     stage "tsc + jest (aws-cdk-lib floor)" npx projen test:floor &&
     stage "deploy-test snapshots" npx projen integ:snapshot &&
     stage "API compatibility (jsii-diff)" npx projen compat

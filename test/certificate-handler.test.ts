@@ -138,7 +138,7 @@ describe('onEvent Create', () => {
 });
 
 describe('onEvent Update', () => {
-  const update = (props: object, old: object = PROPERTIES) => event({
+  const update = (props: object, old: Record<string, unknown> = PROPERTIES) => event({
     RequestType: 'Update',
     PhysicalResourceId: arn('current'),
     ResourceProperties: { ...PROPERTIES, ...props },
