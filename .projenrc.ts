@@ -207,7 +207,10 @@ new javascript.TypescriptConfig(project, {
 });
 const testFloor = project.addTask('test:floor', {
   description: `Type-check src and run the jest suites on the aws-cdk-lib floor (${CDK_FLOOR})`,
-  env: { CDK_VALIDATION: 'false' },
+  // The floor's own NAT instance provider passes the deprecated InstanceProps
+  // keyName, and jsii prints that on every use; our deprecated uses, if any,
+  // show in the newest run.
+  env: { CDK_VALIDATION: 'false', JSII_DEPRECATED: 'quiet' },
 });
 testFloor.exec('tsc -p tsconfig.floor.json');
 testFloor.exec('jest --config jest.floor.json --ci');
