@@ -346,6 +346,9 @@ function checkHostedZone(props: DjangoFargateEnvironmentProps, add: (p: string) 
 }
 
 function checkService(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  if (props.readonlyRootFilesystem && props.enableExecuteCommand) {
+    add('`readonlyRootFilesystem` (true) is set with `enableExecuteCommand` (true): ECS Exec\'s agent must write to the root filesystem, so shells into the tasks would fail; set one of them to false');
+  }
   const port = props.containerPort;
   if (known(port) && (!Number.isInteger(port) || port! < 1 || port! > 65535)) {
     add(`\`containerPort\` (${port}) must be an integer port from 1 to 65535`);
