@@ -86,8 +86,8 @@ export const propsArb = fc.record({
   enableCache: opt(fc.boolean()),
   cacheMaxDataStorageGiB: opt(smallInt(0, 6000)),
   alarmEmails: opt(fc.array(fc.constantFrom('ops@example.com', 'oncall@', 'Ops@Example.com'), { maxLength: 2 })),
-  certificate: opt(fc.constantFrom('us-east-1', 'eu-west-1', 'token')),
-  cloudFrontCertificate: opt(fc.constantFrom('us-east-1', 'eu-west-1', 'token')),
+  certificate: opt(fc.constantFrom('us-east-1', 'eu-west-1', 'token', 'created')),
+  cloudFrontCertificate: opt(fc.constantFrom('us-east-1', 'eu-west-1', 'token', 'created')),
   domainNames: opt(domains),
   workers: opt(fc.array(fc.record({
     name: fc.constantFrom('celery', 'beat', 'Bad_Name'),
@@ -96,6 +96,8 @@ export const propsArb = fc.record({
     minCapacity: opt(fc.integer({ min: -1, max: 2 })),
     maxCapacity: opt(fc.integer({ min: 0, max: 3 })),
   }), { maxLength: 2 })),
+  readonlyRootFilesystem: opt(fc.boolean()),
+  enableExecuteCommand: opt(fc.boolean()),
   removalPolicy: opt(fc.constantFrom(RemovalPolicy.DESTROY, RemovalPolicy.RETAIN)),
   region: fc.constantFrom<string | undefined>(undefined, 'eu-west-1', 'us-east-1'),
 }, { requiredKeys: ['project', 'environment', 'region'] });
@@ -103,6 +105,8 @@ export const propsArb = fc.record({
 export type Generated = typeof propsArb extends fc.Arbitrary<infer T> ? T : never;
 
 function certificateFor(stack: Stack, id: string, where: string): acm.ICertificate {
+  // Created in the stack: its names are known, so `domainNames` must be covered.
+  if (where === 'created') return new acm.Certificate(stack, id, { domainName: 'example.com', subjectAlternativeNames: ['*.example.com'] });
   const arn = where === 'token' ? new CfnParameter(stack, `${id}Arn`, { type: 'String' }).valueAsString
     : where === 'us-east-1' ? CERT_US_EAST_1 : CERT_EU_WEST_1;
   return acm.Certificate.fromCertificateArn(stack, id, arn);
@@ -137,6 +141,8 @@ export function build(g: Generated, app: App = new App()): Stack {
     cloudFrontCertificate: g.cloudFrontCertificate ? certificateFor(stack, 'CfCert', g.cloudFrontCertificate) : undefined,
     domainNames: g.domainNames,
     workers: g.workers,
+    readonlyRootFilesystem: g.readonlyRootFilesystem,
+    enableExecuteCommand: g.enableExecuteCommand,
     removalPolicy: g.removalPolicy,
   };
   new DjangoFargateEnvironment(stack, 'Env', props);
