@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Lints the template of every configuration in test/configurations.ts with
-# cfn-lint (pinned in scripts/requirements-lint.txt, installed into .venv/lint).
+# Lints the template of every configuration in test/configurations.ts and of
+# the first 15 generated props of test/fuzz-arbitraries.ts that synthesize
+# (fixed seed) with cfn-lint (pinned in scripts/requirements-lint.txt, installed into .venv/lint).
 # Fails on any error or warning that .cfnlintrc.yaml does not name.
 set -euo pipefail
 cd "$(dirname "$0")/.."

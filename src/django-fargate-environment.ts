@@ -323,6 +323,7 @@ export class DjangoFargateEnvironment extends Construct {
       removalPolicy,
       withReleaseTaskDefinition: enableReleaseCommands,
       cpuArchitecture: props.cpuArchitecture ?? DEFAULTS.cpuArchitecture,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? DEFAULTS.readonlyRootFilesystem,
       spot: props.spot ?? DEFAULTS.spot,
       containerInsights,
       awaitingImage,

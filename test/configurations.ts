@@ -84,6 +84,7 @@ export const FULLEST_CONFIGURATION: Configuration = {
     memoryLimitMiB: 2048,
     minCapacity: 3,
     maxCapacity: 12,
+    readonlyRootFilesystem: true,
     workers: [
       {
         name: 'celery',

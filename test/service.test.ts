@@ -1,4 +1,4 @@
-import { aws_logs as logs } from 'aws-cdk-lib';
+import { Duration, aws_logs as logs, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import {
   FIXED_ENV,
@@ -244,5 +244,40 @@ describe('service with custom settings (environment-agnostic stack)', () => {
     const task = serviceTaskDefinition(s).properties;
     const execution = JSON.stringify(statementsOfRole(s.template, referencedId(task.ExecutionRoleArn)));
     expect(execution).not.toContain(onlyResource(s.template, 'AWS::ECR::Repository').id);
+  });
+});
+
+describe('readonlyRootFilesystem', () => {
+  const BACKGROUND = {
+    workers: [{ name: 'celery', command: ['celery', '-A', 'config', 'worker'] }],
+    scheduledCommands: [{ name: 'clearsessions', schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), command: ['python', 'manage.py', 'clearsessions'] }],
+  };
+  const taskDefinitions = (s: Synthesized) => Object.values(s.template.findResources('AWS::ECS::TaskDefinition')).map((r: any) => r.Properties);
+
+  test('every container (web, release, worker, scheduled command) is read-only with a writable ephemeral /tmp', () => {
+    const s = synthesize({ ...BACKGROUND, readonlyRootFilesystem: true });
+    const definitions = taskDefinitions(s);
+    expect(definitions).toHaveLength(4);
+    for (const definition of definitions) {
+      // A volume without a host (or EFS): Fargate's ephemeral storage.
+      expect(definition.Volumes).toEqual([{ Name: 'tmp' }]);
+      expect(definition.ContainerDefinitions).toHaveLength(1);
+      const [container] = definition.ContainerDefinitions;
+      expect(container.ReadonlyRootFilesystem).toBe(true);
+      expect(container.MountPoints).toEqual([{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }]);
+    }
+  });
+
+  test('off by default: writable root filesystem, no volume', () => {
+    for (const definition of taskDefinitions(synthesize(BACKGROUND))) {
+      expect(definition.Volumes).toBeUndefined();
+      expect(definition.ContainerDefinitions[0].ReadonlyRootFilesystem).toBeUndefined();
+      expect(definition.ContainerDefinitions[0].MountPoints).toBeUndefined();
+    }
+  });
+
+  test('rejected with enableExecuteCommand, whose agent writes to the root filesystem', () => {
+    expect(() => synthesize({ readonlyRootFilesystem: true, enableExecuteCommand: true })).toThrow(
+      '`readonlyRootFilesystem` (true) is set with `enableExecuteCommand` (true): ECS Exec\'s agent must write to the root filesystem');
   });
 });

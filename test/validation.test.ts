@@ -327,6 +327,65 @@ describe('tokens', () => {
   });
 });
 
+describe('domainNames must be covered by a certificate created in the app', () => {
+  const param = (stack: Stack, id: string) => new CfnParameter(stack, id, { type: 'String' });
+  /** The environment in eu-west-1, its CloudFront certificate created in a us-east-1 stack of the same app. */
+  function withCertificate(names: { domainName: string; subjectAlternativeNames?: string[] }, domainNames: string[],
+    prop: 'cloudFrontCertificate' | 'certificate' = 'cloudFrontCertificate') {
+    const app = new App();
+    const region = prop === 'certificate' ? 'us-east-1' : 'eu-west-1';
+    const certStack = new Stack(app, 'Cert', { env: { ...FIXED_ENV, region: 'us-east-1' }, crossRegionReferences: true });
+    const cert = new acm.Certificate(certStack, 'C', names);
+    const stack = new Stack(app, 'Site', { env: { ...FIXED_ENV, region }, crossRegionReferences: true });
+    return () => new DjangoFargateEnvironment(stack, 'Env', withMinimalProps({ [prop]: cert, domainNames }));
+  }
+
+  test.each<[string, string, string[]]>([
+    ['an exact name', 'www.example.com', ['www.example.com']],
+    ['a wildcard covers one label', '*.example.com', ['www.example.com', 'api.example.com']],
+    ['a wildcard name covered by the same wildcard', '*.example.com', ['*.example.com']],
+    ['upper case in the certificate', 'WWW.Example.com', ['www.example.com']],
+  ])('%s: accepted', (_name, certName, domainNames) => {
+    expect(withCertificate({ domainName: certName }, domainNames)).not.toThrow();
+  });
+
+  test('subject alternative names count', () => {
+    expect(withCertificate({ domainName: 'example.com', subjectAlternativeNames: ['*.example.com'] }, ['example.com', 'www.example.com'])).not.toThrow();
+  });
+
+  test.each<[string, string, string[], number, string]>([
+    ['a wildcard does not cover the apex', '*.example.com', ['example.com'], 0, 'example.com'],
+    ['a wildcard does not cover two labels', '*.example.com', ['www.example.com', 'a.b.example.com'], 1, 'a.b.example.com'],
+    ['another name', 'www.example.com', ['shop.example.com'], 0, 'shop.example.com'],
+  ])('%s: rejected, naming the entry, its value and the certificate\'s names', (_name, certName, domainNames, i, value) => {
+    expect(withCertificate({ domainName: certName }, domainNames)).toThrow(literal(
+      `\`domainNames[${i}]\` ("${value}") is not covered by \`cloudFrontCertificate\`, whose names are ["${certName}"]: CloudFront rejects an alias its certificate does not cover`));
+  });
+
+  test('`certificate` in us-east-1, serving CloudFront, is checked too', () => {
+    expect(withCertificate({ domainName: 'www.example.com', subjectAlternativeNames: ['*.example.org'] }, ['example.org'], 'certificate')).toThrow(literal(
+      '`domainNames[0]` ("example.org") is not covered by `certificate`, whose names are ["www.example.com","*.example.org"]'));
+  });
+
+  test('an imported certificate is not checked (its names are unknown)', () => {
+    expect(() => build((stack) => ({ cloudFrontCertificate: certificate(stack, 'C', CERT_US_EAST_1), domainNames: ['anything.example.net'] }))).not.toThrow();
+  });
+
+  test('token names are skipped: in the certificate or in domainNames', () => {
+    const app = new App();
+    const certStack = new Stack(app, 'Cert', { env: { ...FIXED_ENV, region: 'us-east-1' }, crossRegionReferences: true });
+    const cert = new acm.Certificate(certStack, 'C', {
+      domainName: 'example.com', subjectAlternativeNames: [param(certStack, 'Name').valueAsString], validation: acm.CertificateValidation.fromDns(),
+    });
+    const stack = new Stack(app, 'Site', { env: FIXED_ENV, crossRegionReferences: true });
+    expect(() => new DjangoFargateEnvironment(stack, 'Env', withMinimalProps({ cloudFrontCertificate: cert, domainNames: ['www.example.com'] }))).not.toThrow();
+    const cert2 = new acm.Certificate(certStack, 'C2', { domainName: 'www.example.com' });
+    expect(() => new DjangoFargateEnvironment(stack, 'Env2', withMinimalProps({
+      project: 'other', cloudFrontCertificate: cert2, domainNames: [param(stack, 'Alias').valueAsString],
+    }))).not.toThrow();
+  });
+});
+
 describe('validation as a whole', () => {
   test('gathers every problem into one error that names the construct', () => {
     let error: Error | undefined;

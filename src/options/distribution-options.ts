@@ -31,7 +31,10 @@ export interface DistributionOptions {
    * `certificate` when it is in us-east-1, or a `hostedZone` holding the
    * names, in which the construct makes the certificates and the DNS
    * records. Without `hostedZone`, point the names' DNS records at the
-   * distribution yourself. Every container gets `DJANGO_CSRF_TRUSTED_ORIGINS`
+   * distribution yourself. When the certificate is an `acm.Certificate`
+   * created in the app, every name must be one of its names or match one of
+   * its wildcards (`*.example.com` covers one label), else synthesis fails.
+   * Every container gets `DJANGO_CSRF_TRUSTED_ORIGINS`
    * = `https://<name>` for each name, comma-separated.
    *
    * @default - the distribution's own `*.cloudfront.net` name only

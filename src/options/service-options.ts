@@ -123,4 +123,23 @@ export interface ServiceOptions {
    * @default false
    */
   readonly enableExecuteCommand?: boolean;
+
+  /**
+   * Run every container of the environment (web, release, workers, scheduled
+   * commands) with a read-only root filesystem, and a writable ephemeral
+   * volume (the task's ephemeral storage, emptied with each task) at `/tmp`.
+   *
+   * What Django needs to write must then go to `/tmp` (or `/dev/shm`):
+   * gunicorn's heartbeat files (`--worker-tmp-dir`, /tmp by default, or
+   * /dev/shm as in the example image), Python's `tempfile` (large uploads,
+   * `TMPDIR` defaults to /tmp) and Celery beat's schedule file
+   * (`celery beat --schedule /tmp/celerybeat-schedule`, as the example does).
+   * `collectstatic` writes to S3, not the filesystem. Compile bytecode at
+   * build time (or set `PYTHONDONTWRITEBYTECODE=1`): `.pyc` files cannot be
+   * written beside the code. Not with `enableExecuteCommand`: ECS Exec's
+   * agent needs a writable root filesystem.
+   *
+   * @default false
+   */
+  readonly readonlyRootFilesystem?: boolean;
 }

@@ -18,6 +18,8 @@ export interface AppContainerSpec {
   readonly logGroup: logs.ILogGroup;
   /** The architecture the image is built for; every task definition runs on it. */
   readonly cpuArchitecture: ecs.CpuArchitecture;
+  /** Read-only root filesystem, with a writable ephemeral volume at /tmp. */
+  readonly readonlyRootFilesystem: boolean;
 }
 
 /** How one task definition differs from the others. */
@@ -37,6 +39,9 @@ export interface AppTaskOptions {
   readonly taskRole?: iam.IRole;
   readonly executionRole?: iam.IRole;
 }
+
+/** The writable ephemeral volume at /tmp of a read-only root filesystem. */
+const TMP_VOLUME = 'tmp';
 
 /** cdk-nag ECS2 on every task definition: their plain variables hold no secret. */
 const PLAIN_VARIABLES_ARE_NOT_SECRETS = {
@@ -63,7 +68,7 @@ export function newAppTaskDefinition(scope: Construct, id: string, spec: AppCont
     taskRole: options.taskRole,
     executionRole: options.executionRole,
   });
-  taskDefinition.addContainer('Django', {
+  const container = taskDefinition.addContainer('Django', {
     containerName: spec.containerName,
     image: spec.image,
     essential: true,
@@ -73,7 +78,13 @@ export function newAppTaskDefinition(scope: Construct, id: string, spec: AppCont
     stopTimeout: options.stopTimeout,
     portMappings: options.portMappings,
     logging: ecs.LogDrivers.awsLogs({ logGroup: spec.logGroup, streamPrefix: options.streamPrefix }),
+    readonlyRootFilesystem: spec.readonlyRootFilesystem || undefined,
   });
+  if (spec.readonlyRootFilesystem) {
+    // A volume without a host: Fargate backs it with the task's ephemeral storage.
+    taskDefinition.addVolume({ name: TMP_VOLUME });
+    container.addMountPoints({ sourceVolume: TMP_VOLUME, containerPath: '/tmp', readOnly: false });
+  }
   suppressNag(taskDefinition, PLAIN_VARIABLES_ARE_NOT_SECRETS);
   return taskDefinition;
 }

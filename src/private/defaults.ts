@@ -20,6 +20,7 @@ export const DEFAULTS = {
   healthCheckPath: '/',
   logRetention: logs.RetentionDays.ONE_MONTH,
   enableExecuteCommand: false,
+  readonlyRootFilesystem: false,
   enableReleaseCommands: true,
   databaseMultiAz: false,
   databaseBackupRetention: Duration.days(7),

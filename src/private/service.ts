@@ -45,6 +45,8 @@ export interface ServiceProps {
   readonly withReleaseTaskDefinition: boolean;
   /** Of every task definition of the environment. */
   readonly cpuArchitecture: ecs.CpuArchitecture;
+  /** Of every container of the environment, with a writable /tmp. */
+  readonly readonlyRootFilesystem: boolean;
   /** The web service's tasks on FARGATE_SPOT. */
   readonly spot: boolean;
   readonly containerInsights: boolean;
@@ -117,6 +119,7 @@ export class Service extends Construct {
       secrets,
       logGroup: this.logGroup,
       cpuArchitecture: props.cpuArchitecture,
+      readonlyRootFilesystem: props.readonlyRootFilesystem,
     };
 
     // The service's task definition makes a task role and a separate

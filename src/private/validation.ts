@@ -263,6 +263,7 @@ function checkCertificates(scope: Construct, props: DjangoFargateEnvironmentProp
         add(`\`domainNames\` entry ${show(name)} is not a lower-case domain name such as 'www.example.com'`);
       }
     }
+    checkCertificateCoversNames(props, domainNames, add);
     if (domainNames.length && !cfCert && !props.hostedZone) {
       if (!props.certificate) {
         add(`\`domainNames\` (${show(domainNames)}) need a certificate: set \`hostedZone\` (the construct makes the certificates), \`cloudFrontCertificate\` (us-east-1), or \`certificate\` if it is in us-east-1`);
@@ -271,6 +272,50 @@ function checkCertificates(scope: Construct, props: DjangoFargateEnvironmentProp
       }
     }
   }
+}
+
+/**
+ * The names of a certificate created in this app (`acm.Certificate`: its
+ * `CfnCertificate` names them); undefined when unknown: an imported
+ * certificate, or names that are tokens.
+ */
+export function certificateNames(cert: acm.ICertificate): string[] | undefined {
+  const cfn = cert.node.defaultChild;
+  if (!(cfn instanceof acm.CfnCertificate)) return undefined;
+  const sans = cfn.subjectAlternativeNames ?? [];
+  if (Token.isUnresolved(cfn.domainName) || Token.isUnresolved(sans) || sans.some((n) => Token.isUnresolved(n))) return undefined;
+  return [cfn.domainName, ...sans];
+}
+
+/**
+ * Whether a certificate name covers a host name: the same name, or a
+ * wildcard `*.example.com` covering exactly one label (`www.example.com`,
+ * not `example.com` nor `a.b.example.com`). Case-insensitive.
+ */
+export function certificateCovers(certName: string, name: string): boolean {
+  const c = certName.toLowerCase().replace(/\.$/, '');
+  const n = name.toLowerCase().replace(/\.$/, '');
+  if (c === n) return true;
+  if (!c.startsWith('*.')) return false;
+  const dot = n.indexOf('.');
+  return dot > 0 && n.slice(0, dot) !== '*' && n.slice(dot + 1) === c.slice(2);
+}
+
+/** The certificate CloudFront serves must cover every alias, or CloudFront rejects the distribution at deploy. */
+function checkCertificateCoversNames(props: DjangoFargateEnvironmentProps, domainNames: readonly string[], add: (p: string) => void) {
+  const prop = props.cloudFrontCertificate ? 'cloudFrontCertificate' : 'certificate';
+  const cert = props[prop];
+  if (!cert) return;
+  // `certificate` serves CloudFront only from us-east-1 (or an unknown region);
+  // otherwise another check already asks for `cloudFrontCertificate`.
+  const region = certificateRegion(cert);
+  if (prop === 'certificate' && region && region !== CLOUDFRONT_CERTIFICATE_REGION) return;
+  const names = certificateNames(cert);
+  if (!names) return;
+  domainNames.forEach((name, i) => {
+    if (!known(name) || names.some((c) => certificateCovers(c, name))) return;
+    add(`\`domainNames[${i}]\` (${show(name)}) is not covered by \`${prop}\`, whose names are ${show(names)}: CloudFront rejects an alias its certificate does not cover; add the name to the certificate (a wildcard such as '*.example.com' covers exactly one label) or remove it from \`domainNames\``);
+  });
 }
 
 /** A name is in a zone when it is the zone's apex or ends with `.<zone>`; a trailing dot is ignored. */
@@ -301,6 +346,9 @@ function checkHostedZone(props: DjangoFargateEnvironmentProps, add: (p: string) 
 }
 
 function checkService(props: DjangoFargateEnvironmentProps, add: (p: string) => void) {
+  if (props.readonlyRootFilesystem && props.enableExecuteCommand) {
+    add('`readonlyRootFilesystem` (true) is set with `enableExecuteCommand` (true): ECS Exec\'s agent must write to the root filesystem, so shells into the tasks would fail; set one of them to false');
+  }
   const port = props.containerPort;
   if (known(port) && (!Number.isInteger(port) || port! < 1 || port! > 65535)) {
     add(`\`containerPort\` (${port}) must be an integer port from 1 to 65535`);
